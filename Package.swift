@@ -1,0 +1,38 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "Corkboard",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "corkboard", targets: ["corkboard"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+    ],
+    targets: [
+        // C libraries from Debian's -dev packages.
+        .systemLibrary(name: "CFastCGI", pkgConfig: "fcgi", providers: [.apt(["libfcgi-dev"])]),
+        .systemLibrary(name: "CMariaDB", pkgConfig: "libmariadb", providers: [.apt(["libmariadb-dev"])]),
+        .systemLibrary(name: "COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
+        // Fixed-argument C helpers for calls Swift cannot make (variadic prctl, signal flags, atomics on shared memory).
+        .target(name: "CSupport"),
+
+        .target(name: "FastCGI", dependencies: ["CFastCGI", "CSupport",
+                                                .product(name: "Logging", package: "swift-log")]),
+        .target(name: "MariaDB", dependencies: ["CMariaDB",
+                                                .product(name: "Logging", package: "swift-log")]),
+        .target(name: "Corkboard", dependencies: ["FastCGI", "MariaDB", "COpenSSL", "CSupport",
+                                                  .product(name: "Logging", package: "swift-log")]),
+        .executableTarget(name: "corkboard", dependencies: [
+            "Corkboard", "FastCGI", "MariaDB",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+
+        .testTarget(name: "FastCGITests", dependencies: ["FastCGI"]),
+        .testTarget(name: "MariaDBTests", dependencies: ["MariaDB"]),
+        .testTarget(name: "CorkboardTests", dependencies: ["Corkboard", "MariaDB", "FastCGI"]),
+    ]
+)

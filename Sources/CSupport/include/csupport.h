@@ -1,0 +1,26 @@
+#ifndef CORKBOARD_CSUPPORT_H
+#define CORKBOARD_CSUPPORT_H
+#include <stdint.h>
+#include <sys/types.h>
+
+/// prctl(PR_SET_PDEATHSIG, sig): prctl is variadic, so Swift cannot call it directly.
+int cb_set_parent_death_signal(int sig);
+
+/// Installs a handler (without SA_RESTART, so a blocking accept() returns EINTR) for sig that
+/// only records that the signal arrived.
+int cb_install_flag_handler(int sig);
+/// Whether the flag handler saw sig since the last cb_clear_signal_flag(sig).
+int cb_signal_flag(int sig);
+void cb_clear_signal_flag(int sig);
+
+/// memfd_create wrapper (anonymous shared memory that child processes inherit by fd).
+int cb_memfd_create(const char *name);
+
+/// Sequentially consistent atomics on shared (mmap'd) memory.
+uint64_t cb_atomic_load_u64(const uint64_t *p);
+void cb_atomic_store_u64(uint64_t *p, uint64_t v);
+uint64_t cb_atomic_add_u64(uint64_t *p, uint64_t v);
+int64_t cb_atomic_load_i64(const int64_t *p);
+void cb_atomic_store_i64(int64_t *p, int64_t v);
+
+#endif
