@@ -1,0 +1,109 @@
+/// One request as the web server passed it: the FastCGI params (CGI variables) and the body.
+public struct FastCGIRequest {
+    /// Our own cap on the total size of all params (names + values), on top of libfcgi's parsing.
+    public static let maxParamsBytes = 64 * 1024
+    /// Our own cap on the number of params.
+    public static let maxParamsCount = 1_000
+
+    /// All FastCGI params, e.g. REQUEST_METHOD, REQUEST_URI, HTTP_COOKIE.
+    public let params: [String: String]
+    /// The request body stream.
+    public let body: FastCGIBody
+
+    /// A request with `params` and `body` (an empty body by default).
+    public init(params: [String: String], body: FastCGIBody? = nil) {
+        self.params = params
+        let length = params["CONTENT_LENGTH"].flatMap { Int($0) }
+        self.body = body ?? FastCGIBody(source: BytesBodySource([]), declaredLength: length ?? 0)
+    }
+
+    /// Builds a request from "NAME=value" entries, enforcing `maxParamsBytes`/`maxParamsCount`.
+    /// Throws `FastCGIError.paramsTooLarge` (answered with 400).
+    public init<S: Sequence>(environment entries: S, body: FastCGIBody) throws where S.Element == String {
+        var params: [String: String] = [:]
+        var total = 0
+        for entry in entries {
+            total += entry.utf8.count
+            if total > Self.maxParamsBytes || params.count >= Self.maxParamsCount {
+                throw FastCGIError.paramsTooLarge(limit: Self.maxParamsBytes)
+            }
+            guard let eq = entry.firstIndex(of: "=") else { continue }
+            params[String(entry[..<eq])] = String(entry[entry.index(after: eq)...])
+        }
+        self.params = params
+        self.body = body
+    }
+
+    /// REQUEST_METHOD, e.g. "GET".
+    public var method: String { params["REQUEST_METHOD"] ?? "GET" }
+
+    /// The path part of REQUEST_URI (up to '?'), not percent-decoded; DOCUMENT_URI if there is
+    /// no REQUEST_URI.
+    public var path: String {
+        if let uri = params["REQUEST_URI"], !uri.isEmpty {
+            if let q = uri.firstIndex(of: "?") { return String(uri[..<q]) }
+            return uri
+        }
+        return params["DOCUMENT_URI"] ?? params["SCRIPT_NAME"] ?? "/"
+    }
+
+    /// QUERY_STRING, raw ("" when absent).
+    public var query: String { params["QUERY_STRING"] ?? "" }
+
+    /// The query string decoded as application/x-www-form-urlencoded, in order.
+    public var queryItems: [(String, String)] { Self.parseFormURLEncoded(Array(query.utf8)) }
+
+    /// The first value of query parameter `name`.
+    public func queryValue(_ name: String) -> String? {
+        queryItems.first { $0.0 == name }?.1
+    }
+
+    /// An HTTP request header by its usual name: "Content-Type" → CONTENT_TYPE,
+    /// "X-Foo" → HTTP_X_FOO.
+    public func header(_ name: String) -> String? {
+        let key = String(name.uppercased().map { $0 == "-" ? "_" : $0 })
+        if key == "CONTENT_TYPE" || key == "CONTENT_LENGTH" {
+            if let value = params[key] { return value }
+        }
+        return params["HTTP_" + key]
+    }
+
+    /// Cookies from the Cookie header; the first occurrence of a name wins.
+    public var cookies: [String: String] {
+        guard let header = params["HTTP_COOKIE"] else { return [:] }
+        var result: [String: String] = [:]
+        for part in header.split(separator: ";") {
+            let pair = part.trimmingSpaces
+            guard let eq = pair.firstIndex(of: "=") else { continue }
+            let name = String(pair[..<eq]).trimmingSpaces
+            var value = String(pair[pair.index(after: eq)...]).trimmingSpaces
+            if value.count >= 2, value.hasPrefix("\""), value.hasSuffix("\"") {
+                value = String(value.dropFirst().dropLast())
+            }
+            if !name.isEmpty, result[name] == nil { result[name] = value }
+        }
+        return result
+    }
+
+    /// REMOTE_ADDR (the client as nginx saw it).
+    public var remoteAddress: String? { params["REMOTE_ADDR"] }
+
+    /// CONTENT_LENGTH as a number, nil when absent, empty or malformed.
+    public var contentLength: Int? { params["CONTENT_LENGTH"].flatMap { Int($0) }.flatMap { $0 >= 0 ? $0 : nil } }
+
+    /// CONTENT_TYPE.
+    public var contentType: String? {
+        guard let value = params["CONTENT_TYPE"], !value.isEmpty else { return nil }
+        return value
+    }
+}
+
+extension StringProtocol {
+    /// The string without leading and trailing spaces and tabs (no Foundation needed).
+    var trimmingSpaces: String {
+        var s = Substring(self)
+        while let f = s.first, f == " " || f == "\t" { s = s.dropFirst() }
+        while let l = s.last, l == " " || l == "\t" { s = s.dropLast() }
+        return String(s)
+    }
+}

@@ -1,0 +1,136 @@
+import Foundation
+
+/// A response: status, ordered headers and body bytes, serialized CGI-style for libfcgi.
+///
+/// Header names and values are validated when set, so user input placed in a header can never
+/// add a header or end the head early.
+public struct FastCGIResponse {
+    /// The HTTP status code.
+    public var status: Int
+    /// Headers in the order they will be sent (Content-Length is always computed from `body`).
+    public private(set) var headers: [(name: String, value: String)] = []
+    /// The body bytes.
+    public var body: [UInt8]
+
+    /// A response with `status`, no headers, and `body`.
+    public init(status: Int = 200, body: [UInt8] = []) {
+        self.status = status
+        self.body = body
+    }
+
+    /// A response with `status`, `headers` (validated) and `body`.
+    public init(status: Int, headers: [(String, String)], body: [UInt8] = []) throws {
+        self.init(status: status, body: body)
+        for (name, value) in headers { try addHeader(name, value) }
+    }
+
+    /// Replaces every header called `name` (case-insensitive) with one `name: value`.
+    /// Throws `invalidHeaderName` / `invalidHeaderValue` (CR, LF or NUL) without changing anything.
+    public mutating func setHeader(_ name: String, _ value: String) throws {
+        try Self.validate(name, value)
+        removeHeader(name)
+        headers.append((name, value))
+    }
+
+    /// Adds a header, keeping others of the same name (e.g. several Set-Cookie).
+    public mutating func addHeader(_ name: String, _ value: String) throws {
+        try Self.validate(name, value)
+        headers.append((name, value))
+    }
+
+    /// Removes every header called `name` (case-insensitive).
+    public mutating func removeHeader(_ name: String) {
+        let lower = name.lowercased()
+        headers.removeAll { $0.name.lowercased() == lower }
+    }
+
+    /// The first value of header `name` (case-insensitive).
+    public func header(_ name: String) -> String? {
+        let lower = name.lowercased()
+        return headers.first { $0.name.lowercased() == lower }?.value
+    }
+
+    /// "Status: 200 OK\r\n", the headers, "Content-Length: N\r\n", then the blank line.
+    public func serializedHead() -> [UInt8] {
+        var head = "Status: \(status) \(Self.reasonPhrase(for: status))\r\n"
+        for (name, value) in headers where name.lowercased() != "content-length" {
+            head += "\(name): \(value)\r\n"
+        }
+        head += "Content-Length: \(body.count)\r\n\r\n"
+        return Array(head.utf8)
+    }
+
+    // MARK: Validation
+
+    /// Whether `name` is an HTTP token (RFC 9110 tchar+).
+    public static func isValidHeaderName(_ name: String) -> Bool {
+        guard !name.isEmpty else { return false }
+        return name.utf8.allSatisfy { c in
+            switch c {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+                 UInt8(ascii: "0")...UInt8(ascii: "9"):
+                return true
+            default:
+                return "!#$%&'*+-.^_`|~".utf8.contains(c)
+            }
+        }
+    }
+
+    /// Whether `value` can go into a header line: no CR, LF or NUL.
+    public static func isValidHeaderValue(_ value: String) -> Bool {
+        !value.utf8.contains { $0 == 13 || $0 == 10 || $0 == 0 }
+    }
+
+    static func validate(_ name: String, _ value: String) throws {
+        guard isValidHeaderName(name) else { throw FastCGIError.invalidHeaderName(name) }
+        guard isValidHeaderValue(value) else { throw FastCGIError.invalidHeaderValue(name: name) }
+    }
+
+    /// Adds a header known to be valid (constant names, generated values).
+    mutating func appendTrusted(_ name: String, _ value: String) {
+        headers.append((name, value))
+    }
+}
+
+// MARK: Convenience responses
+
+extension FastCGIResponse {
+    /// A text/plain; charset=utf-8 response.
+    public static func text(_ text: String, status: Int = 200) -> FastCGIResponse {
+        var r = FastCGIResponse(status: status, body: Array(text.utf8))
+        r.appendTrusted("Content-Type", "text/plain; charset=utf-8")
+        return r
+    }
+
+    /// A text/html; charset=utf-8 response (the caller escapes the HTML).
+    public static func html(_ html: String, status: Int = 200) -> FastCGIResponse {
+        var r = FastCGIResponse(status: status, body: Array(html.utf8))
+        r.appendTrusted("Content-Type", "text/html; charset=utf-8")
+        return r
+    }
+
+    /// An application/json response from encoded bytes.
+    public static func json(_ bytes: [UInt8], status: Int = 200) -> FastCGIResponse {
+        var r = FastCGIResponse(status: status, body: bytes)
+        r.appendTrusted("Content-Type", "application/json")
+        return r
+    }
+
+    /// An application/json response from encoded `Data`.
+    public static func json(_ data: Data, status: Int = 200) -> FastCGIResponse {
+        json([UInt8](data), status: status)
+    }
+
+    /// A redirect (303 See Other by default, so a POST becomes a GET). Throws
+    /// `invalidHeaderValue` if `location` contains CR, LF or NUL.
+    public static func redirect(to location: String, status: Int = 303) throws -> FastCGIResponse {
+        var r = FastCGIResponse(status: status)
+        try r.setHeader("Location", location)
+        return r
+    }
+
+    /// The generic 500 page: says nothing about what went wrong.
+    public static var internalError: FastCGIResponse {
+        html("<!doctype html><title>Error</title><p>Something went wrong.</p>\n", status: 500)
+    }
+}
