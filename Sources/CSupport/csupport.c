@@ -4,6 +4,9 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
+#include <poll.h>
+#include <time.h>
+#include <errno.h>
 
 int cb_set_parent_death_signal(int sig) {
     return prctl(PR_SET_PDEATHSIG, (unsigned long)sig, 0, 0, 0);
@@ -34,3 +37,61 @@ void cb_atomic_store_u64(uint64_t *p, uint64_t v) { __atomic_store_n(p, v, __ATO
 uint64_t cb_atomic_add_u64(uint64_t *p, uint64_t v) { return __atomic_add_fetch(p, v, __ATOMIC_SEQ_CST); }
 int64_t cb_atomic_load_i64(const int64_t *p) { return __atomic_load_n(p, __ATOMIC_SEQ_CST); }
 void cb_atomic_store_i64(int64_t *p, int64_t v) { __atomic_store_n(p, v, __ATOMIC_SEQ_CST); }
+
+int cb_wait_readable(int fd, int timeout_ms) {
+    struct pollfd p = { .fd = fd, .events = POLLIN, .revents = 0 };
+    sigset_t none;
+    sigemptyset(&none);
+    struct timespec ts, *tsp = NULL;
+    if (timeout_ms >= 0) {
+        ts.tv_sec = timeout_ms / 1000;
+        ts.tv_nsec = (long)(timeout_ms % 1000) * 1000000L;
+        tsp = &ts;
+    }
+    int rc = ppoll(&p, 1, tsp, &none);
+    if (rc > 0) return 1;
+    return rc;
+}
+
+int cb_signal_pending(int sig) {
+    sigset_t pending;
+    if (sigpending(&pending) != 0) return 0;
+    return sigismember(&pending, sig) == 1;
+}
+
+int cb_block_signal(int sig, int block) {
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, sig);
+    return sigprocmask(block ? SIG_BLOCK : SIG_UNBLOCK, &set, NULL);
+}
+
+uint64_t cb_monotonic_ns(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
+static void cb_master_set(sigset_t *set) {
+    sigemptyset(set);
+    sigaddset(set, SIGCHLD);
+    sigaddset(set, SIGTERM);
+    sigaddset(set, SIGINT);
+    sigaddset(set, SIGHUP);
+    sigaddset(set, SIGQUIT);
+}
+
+int cb_block_master_signals(void) {
+    sigset_t set;
+    cb_master_set(&set);
+    return sigprocmask(SIG_BLOCK, &set, NULL);
+}
+
+int cb_wait_master_signal(int timeout_ms) {
+    sigset_t set;
+    cb_master_set(&set);
+    struct timespec ts = { .tv_sec = timeout_ms / 1000, .tv_nsec = (long)(timeout_ms % 1000) * 1000000L };
+    int sig = sigtimedwait(&set, NULL, &ts);
+    if (sig < 0) return (errno == EAGAIN || errno == EINTR) ? 0 : -1;
+    return sig;
+}

@@ -23,4 +23,20 @@ uint64_t cb_atomic_add_u64(uint64_t *p, uint64_t v);
 int64_t cb_atomic_load_i64(const int64_t *p);
 void cb_atomic_store_i64(int64_t *p, int64_t v);
 
+/// Waits until fd is readable, with every signal unblocked for the duration of the wait only
+/// (ppoll), so a blocked SIGTERM interrupts the wait but never a read/write elsewhere.
+/// timeout_ms < 0 waits forever. Returns 1 readable, 0 timeout, -1 with errno (EINTR).
+int cb_wait_readable(int fd, int timeout_ms);
+/// Whether sig is pending (blocked and not yet delivered) for this thread or process.
+int cb_signal_pending(int sig);
+/// Blocks (how=1) or unblocks (how=0) one signal in the calling thread.
+int cb_block_signal(int sig, int block);
+/// CLOCK_MONOTONIC in nanoseconds (system-wide, so comparable across processes).
+uint64_t cb_monotonic_ns(void);
+/// Waits up to timeout_ms for one of SIGCHLD, SIGTERM, SIGINT, SIGHUP, SIGQUIT (which must be
+/// blocked); returns the signal number, 0 on timeout, -1 on error.
+int cb_wait_master_signal(int timeout_ms);
+/// Blocks SIGCHLD, SIGTERM, SIGINT, SIGHUP and SIGQUIT in the calling thread.
+int cb_block_master_signals(void);
+
 #endif

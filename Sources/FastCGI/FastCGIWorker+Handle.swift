@@ -1,0 +1,75 @@
+import CFastCGI
+import Foundation
+import Logging
+
+extension FastCGIWorker {
+    /// Reads one accepted request, asks the responder, and writes the answer. Never throws:
+    /// errors become 400/413/500 responses that reveal nothing.
+    func handle(_ request: inout FCGX_Request, responder: FastCGIResponder) {
+        let method = param("REQUEST_METHOD", request.envp) ?? "?"
+        if let board = scoreboard, let slot {
+            board.markBusy(slot: slot, request: method + " " + (param("REQUEST_URI", request.envp) ?? ""))
+        }
+        var response: FastCGIResponse
+        do {
+            let entries = try Self.params(request.envp)
+            let length = entries.lazy.compactMap { $0.hasPrefix("CONTENT_LENGTH=") ? Int($0.dropFirst(15)) : nil }.first
+            let body = FastCGIBody(source: FCGXInputSource(stream: request.in), declaredLength: length)
+            let parsed = try FastCGIRequest(environment: entries, body: body)
+            response = try responder.respond(to: parsed)
+        } catch FastCGIError.bodyTooLarge(let limit) {
+            logger.notice("request body over \(limit) bytes refused")
+            response = .html("<!doctype html><title>Too large</title><p>The upload is too large.</p>\n", status: 413)
+        } catch FastCGIError.paramsTooLarge(let limit) {
+            logger.notice("request params over \(limit) bytes refused")
+            response = .html("<!doctype html><title>Bad request</title><p>Bad request.</p>\n", status: 400)
+        } catch {
+            logger.error("responder failed: \(String(reflecting: error))")
+            response = .internalError
+        }
+        write(response, headOnly: method == "HEAD", to: request.out)
+    }
+
+    /// "NAME=value" entries of the params, refusing more than `FastCGIRequest.maxParamsBytes`
+    /// (counted before any string is built) or `maxParamsCount`.
+    static func params(_ envp: FCGX_ParamArray?) throws -> [String] {
+        var entries: [String] = []
+        guard var cursor = envp else { return entries }
+        var total = 0
+        while let entry = cursor.pointee {
+            total += strlen(entry)
+            if total > FastCGIRequest.maxParamsBytes || entries.count >= FastCGIRequest.maxParamsCount {
+                throw FastCGIError.paramsTooLarge(limit: FastCGIRequest.maxParamsBytes)
+            }
+            entries.append(String(decoding: UnsafeRawBufferPointer(start: entry, count: strlen(entry)), as: UTF8.self))
+            cursor += 1
+        }
+        return entries
+    }
+
+    private func param(_ name: String, _ envp: FCGX_ParamArray?) -> String? {
+        guard let envp, let value = FCGX_GetParam(name, envp) else { return nil }
+        let n = min(strlen(value), 512)
+        return String(decoding: UnsafeRawBufferPointer(start: value, count: n), as: UTF8.self)
+    }
+
+    private func write(_ response: FastCGIResponse, headOnly: Bool, to out: UnsafeMutablePointer<FCGX_Stream>?) {
+        guard let out else { return }
+        var ok = put(response.serializedHead(), out)
+        if ok && !headOnly && !response.body.isEmpty { ok = put(response.body, out) }
+        if !ok { logger.debug("client went away while writing the response") }
+    }
+
+    private func put(_ bytes: [UInt8], _ out: UnsafeMutablePointer<FCGX_Stream>) -> Bool {
+        bytes.withUnsafeBytes { raw in
+            var offset = 0
+            while offset < raw.count {
+                let n = Int32(clamping: raw.count - offset)
+                let written = FCGX_PutStr(raw.baseAddress!.advanced(by: offset).assumingMemoryBound(to: CChar.self), n, out)
+                if written < 0 { return false }
+                offset += Int(written)
+            }
+            return true
+        }
+    }
+}
