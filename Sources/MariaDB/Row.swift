@@ -1,0 +1,65 @@
+/// Column names of one result set, shared by all its rows.
+public final class RowDescription: Sendable {
+    public let columns: [String]
+    let index: [String: Int]
+
+    init(columns: [String]) {
+        self.columns = columns
+        var index: [String: Int] = [:]
+        for (i, c) in columns.enumerated() where index[c] == nil { index[c] = i }
+        self.index = index
+    }
+}
+
+/// One result row: column names and values.
+public struct Row: Sendable {
+    public let rowDescription: RowDescription
+    public let values: [MariaDBValue]
+
+    public init(columns: [String], values: [MariaDBValue]) {
+        self.init(rowDescription: RowDescription(columns: columns), values: values)
+    }
+
+    init(rowDescription: RowDescription, values: [MariaDBValue]) {
+        self.rowDescription = rowDescription
+        self.values = values
+    }
+
+    public var columns: [String] { rowDescription.columns }
+
+    /// The value of a column by name (the first one if a name repeats), nil if there is no
+    /// such column.
+    public subscript(_ column: String) -> MariaDBValue? {
+        guard let i = rowDescription.index[column] else { return nil }
+        return values[i]
+    }
+
+    /// The value of a column by position.
+    public subscript(_ position: Int) -> MariaDBValue { values[position] }
+
+    /// Decodes a column; a missing column or a mismatching type throws `.decode`.
+    public func decode<T: MariaDBDecodable>(_ column: String, as type: T.Type = T.self) throws -> T {
+        guard let v = self[column] else {
+            throw MariaDBError(.decode, message: "no column named \(column)")
+        }
+        do {
+            return try T(mariaDBValue: v)
+        } catch var e as MariaDBError {
+            e.message = "column \(column): " + e.message
+            throw e
+        }
+    }
+}
+
+/// What a write did.
+public struct ExecResult: Sendable, Hashable {
+    /// Rows matched by an UPDATE (the connection uses CLIENT_FOUND_ROWS), inserted or deleted.
+    public var affectedRows: UInt64
+    /// The AUTO_INCREMENT id of the first inserted row, 0 if none.
+    public var lastInsertID: UInt64
+
+    public init(affectedRows: UInt64, lastInsertID: UInt64) {
+        self.affectedRows = affectedRows
+        self.lastInsertID = lastInsertID
+    }
+}
