@@ -1,0 +1,522 @@
+#!/usr/bin/env bash
+# Corkboard's local stack: MariaDB primary + GTID replica, the SMTP catcher, the FastCGI pool
+# and nginx (TLS) — everything on loopback, owned by this checkout, never the system services.
+#
+#   scripts/stack.sh deps|build|start|stop|status|pool-start|pool-stop|logs [-f]
+#
+# CB_STACK      instance name: demo (default), test (wiped and started fresh), bench, …
+# CB_PORT_BASE  first port: 18400 demo, 18500 test, 18700 bench; +6 primary, +7 replica,
+#               +25 SMTP, +43 HTTPS, +80 HTTP. Set it for a second checkout on the same machine.
+# CB_BIN        the corkboard binary (default: the release build of this checkout).
+#
+# Data and logs live under var/$CB_STACK/ in the checkout; sockets and pid files under a short
+# run dir /tmp/cb-<hash of the checkout path>-$CB_STACK/ (unix socket paths must stay < 108 bytes).
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+CB_STACK="${CB_STACK:-demo}"
+case "$CB_STACK" in
+    demo) default_base=18400 ;;
+    test) default_base=18500 ;;
+    bench) default_base=18700 ;;
+    *) default_base="" ;;
+esac
+PORT_BASE="${CB_PORT_BASE:-$default_base}"
+if [[ -z "$PORT_BASE" ]]; then
+    echo "stack.sh: CB_STACK=$CB_STACK has no default port base; set CB_PORT_BASE" >&2
+    exit 2
+fi
+if [[ ! "$CB_STACK" =~ ^[a-z0-9_-]+$ ]]; then
+    echo "stack.sh: CB_STACK must be [a-z0-9_-]+" >&2
+    exit 2
+fi
+
+PRIMARY_PORT=$((PORT_BASE + 6))
+REPLICA_PORT=$((PORT_BASE + 7))
+SMTP_PORT=$((PORT_BASE + 25))
+HTTPS_PORT=$((PORT_BASE + 43))
+HTTP_PORT=$((PORT_BASE + 80))
+
+VAR="$ROOT/var/$CB_STACK"
+LOG="$VAR/log"
+RUN="/tmp/cb-$(printf '%s' "$ROOT" | sha256sum | cut -c1-8)-$CB_STACK"
+VENV="$ROOT/var/venv"
+CONF="$VAR/corkboard.conf"
+STACK_ENV="$VAR/stack.env"
+SECRETS="$VAR/secrets.env"
+CLIENT_CNF="$VAR/client.cnf"
+TLS="$VAR/tls"
+MAIL_DIR="$VAR/mail"
+IMAGES="$VAR/images"
+
+PRIMARY_DIR="$VAR/primary"
+REPLICA_DIR="$VAR/replica"
+PRIMARY_SOCK="$RUN/primary.sock"
+REPLICA_SOCK="$RUN/replica.sock"
+PRIMARY_PID="$RUN/primary.pid"
+REPLICA_PID="$RUN/replica.pid"
+SMTP_PID="$RUN/smtp.pid"
+POOL_PID="$RUN/pool.pid"
+POOL_SOCK="$RUN/pool.sock"
+NGINX_PID="$RUN/nginx.pid"
+NGINX_CONF="$VAR/nginx.conf"
+
+APT_PACKAGES=(
+    build-essential pkg-config libfcgi-dev libfcgi-bin libmariadb-dev mariadb-server mariadb-client
+    nginx-light libssl-dev openssl wrk chromium chromium-driver python3-venv libvips-dev
+    libargon2-dev libcurl4-openssl-dev systemd curl ca-certificates gettext-base util-linux
+)
+
+say() { printf '==> %s\n' "$*"; }
+warn() { printf 'stack.sh: WARNING: %s\n' "$*" >&2; }
+die() { printf 'stack.sh: %s\n' "$*" >&2; exit 1; }
+
+# The corkboard binary: CB_BIN, else the release build of this checkout.
+bin_path() {
+    if [[ -n "${CB_BIN:-}" ]]; then
+        printf '%s\n' "$CB_BIN"
+    else
+        printf '%s/corkboard\n' "$(cd "$ROOT" && swift build -c release --show-bin-path 2>/dev/null || echo "$ROOT/.build/release")"
+    fi
+}
+
+# ---------------------------------------------------------------------------------------------
+# processes
+
+# pid_alive PIDFILE WORD: true when the pid file names a live process whose command line has WORD
+# (so a stale pid file whose number was reused by something else is never signalled).
+pid_alive() {
+    local file="$1" word="$2" pid
+    [[ -s "$file" ]] || return 1
+    pid="$(tr -dc '0-9' <"$file")"
+    [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null || return 1
+    tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q -- "$word"
+}
+
+# stop_pid NAME PIDFILE WORD SIGNAL SECONDS: signal, wait up to SECONDS, then SIGKILL.
+stop_pid() {
+    local name="$1" file="$2" word="$3" sig="$4" secs="$5" pid i
+    if ! pid_alive "$file" "$word"; then
+        rm -f "$file"
+        return 0
+    fi
+    pid="$(tr -dc '0-9' <"$file")"
+    kill -"$sig" "$pid" 2>/dev/null || true
+    for ((i = 0; i < secs * 10; i++)); do
+        kill -0 "$pid" 2>/dev/null || break
+        sleep 0.1
+    done
+    if kill -0 "$pid" 2>/dev/null; then
+        warn "$name (pid $pid) still running after ${secs}s; sending SIGKILL"
+        kill -KILL "$pid" 2>/dev/null || true
+        sleep 0.2
+    fi
+    rm -f "$file"
+    say "stopped $name (pid $pid)"
+}
+
+# wait_for SECONDS DESCRIPTION COMMAND...: retry COMMAND every 0.1 s, fail after SECONDS.
+wait_for() {
+    local secs="$1" what="$2" i
+    shift 2
+    for ((i = 0; i < secs * 10; i++)); do
+        if "$@" >/dev/null 2>&1; then return 0; fi
+        sleep 0.1
+    done
+    die "timed out after ${secs}s waiting for $what"
+}
+
+# ---------------------------------------------------------------------------------------------
+# deps / build
+
+cmd_deps() {
+    local missing=() p
+    for p in "${APT_PACKAGES[@]}"; do
+        dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+    done
+    if ((${#missing[@]})); then
+        [[ $EUID -eq 0 ]] || die "missing packages (${missing[*]}); run as root: scripts/stack.sh deps"
+        say "apt-get install ${missing[*]}"
+        export DEBIAN_FRONTEND=noninteractive
+        apt-get update -q
+        apt-get install -y -q --no-install-recommends "${APT_PACKAGES[@]}"
+    else
+        say "Debian packages present"
+    fi
+    command -v swift >/dev/null || warn "no swift toolchain on PATH (Swift 6 is not a Debian package; install it separately)"
+
+    local req="$ROOT/Tests/e2e/requirements.txt" stamp="$VENV/.requirements.sha256" sum
+    sum="$(sha256sum "$req" | cut -d' ' -f1)"
+    if [[ -x "$VENV/bin/python" && -f "$stamp" && "$(cat "$stamp")" == "$sum" ]]; then
+        say "Python venv present ($VENV)"
+    else
+        say "creating Python venv in $VENV"
+        /usr/bin/python3 -m venv "$VENV"
+        "$VENV/bin/pip" install -q --upgrade pip >/dev/null 2>&1 || true
+        "$VENV/bin/pip" install -q -r "$req"
+        printf '%s\n' "$sum" >"$stamp"
+    fi
+}
+
+cmd_build() {
+    cd "$ROOT"
+    swift build -c release
+}
+
+# ---------------------------------------------------------------------------------------------
+# layout, secrets, TLS
+
+prepare_dirs() {
+    mkdir -p "$VAR" "$LOG" "$MAIL_DIR" "$IMAGES" "$TLS" "$RUN" "$RUN/nginx-tmp"
+    # nginx's workers (www-data) traverse these to reach the pool socket, the images and the
+    # static files: var/ is ours to open up, the checkout's own parents are not.
+    chmod 0755 "$ROOT/var" "$VAR" "$IMAGES" "$RUN"
+    chmod 0700 "$TLS"
+}
+
+ensure_secrets() {
+    if [[ ! -s "$SECRETS" ]]; then
+        umask 077
+        {
+            printf 'ROOT_PASSWORD=%s\n' "$(openssl rand -hex 12)"
+            printf 'APP_PASSWORD=%s\n' "$(openssl rand -hex 12)"
+            printf 'REPL_PASSWORD=%s\n' "$(openssl rand -hex 12)"
+        } >"$SECRETS"
+        umask 022
+    fi
+    # shellcheck disable=SC1090
+    source "$SECRETS"
+    umask 077
+    printf '[client]\nuser=root\npassword=%s\n' "$ROOT_PASSWORD" >"$CLIENT_CNF"
+    umask 022
+}
+
+# A small CA and a leaf for 127.0.0.1/localhost, made once per stack. Clients trust ca.pem.
+ensure_tls() {
+    [[ -s "$TLS/server.pem" && -s "$TLS/ca.pem" ]] && return 0
+    say "making a self-signed CA and certificate for 127.0.0.1/localhost"
+    openssl req -x509 -newkey rsa:2048 -nodes -days 3650 -subj "/CN=Corkboard dev CA ($CB_STACK)" \
+        -keyout "$TLS/ca.key" -out "$TLS/ca.pem" \
+        -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign,cRLSign" 2>/dev/null
+    openssl req -newkey rsa:2048 -nodes -subj "/CN=localhost" \
+        -keyout "$TLS/server.key" -out "$TLS/server.csr" 2>/dev/null
+    printf '%s\n' "subjectAltName=IP:127.0.0.1,DNS:localhost" "basicConstraints=CA:FALSE" \
+        "keyUsage=critical,digitalSignature,keyEncipherment" "extendedKeyUsage=serverAuth" >"$TLS/server.ext"
+    openssl x509 -req -in "$TLS/server.csr" -CA "$TLS/ca.pem" -CAkey "$TLS/ca.key" -CAcreateserial \
+        -days 825 -extfile "$TLS/server.ext" -out "$TLS/server.pem" 2>/dev/null
+    rm -f "$TLS/server.csr"
+}
+
+# ---------------------------------------------------------------------------------------------
+# MariaDB
+
+sql_primary() { mariadb --defaults-file="$CLIENT_CNF" -S "$PRIMARY_SOCK" -N -B "$@"; }
+sql_replica() { mariadb --defaults-file="$CLIENT_CNF" -S "$REPLICA_SOCK" -N -B "$@"; }
+# A freshly installed server: root has no password yet (it arrives by replication on the replica).
+sql_fresh() { mariadb --no-defaults -uroot -S "$1" -N -B "${@:2}"; }
+
+start_mariadbd() { # NAME DATADIR SOCK PID PORT SERVER_ID EXTRA...
+    local name="$1" dir="$2" sock="$3" pid="$4" port="$5" id="$6"
+    shift 6
+    if pid_alive "$pid" mariadbd; then
+        return 0
+    fi
+    rm -f "$sock" "$pid"
+    # --no-defaults: nothing from /etc/mysql, so Debian's own server is never touched.
+    setsid mariadbd --no-defaults --datadir="$dir" --socket="$sock" --port="$port" \
+        --bind-address=127.0.0.1 --user=root --server-id="$id" --pid-file="$pid" \
+        --log-error="$LOG/$name.err" --skip-name-resolve \
+        --character-set-server=utf8mb4 --collation-server=utf8mb4_unicode_ci \
+        --log-bin="$name-bin" --binlog-format=ROW --gtid-strict-mode=ON \
+        --innodb-buffer-pool-size=128M "$@" </dev/null >>"$LOG/$name.out" 2>&1 &
+}
+
+server_ready() { mariadb-admin --no-defaults -S "$1" --connect-timeout=1 ping; }
+
+start_databases() {
+    local fresh_primary=0 fresh_replica=0 installs=() p
+    # A marker written after the one-time setup: a half-set-up server is made anew.
+    if [[ ! -f "$PRIMARY_DIR/corkboard-ready" ]]; then fresh_primary=1; fi
+    if [[ ! -f "$REPLICA_DIR/corkboard-ready" ]]; then fresh_replica=1; fi
+    # A replica without its primary's history cannot be resumed: make both anew together.
+    if ((fresh_primary)); then fresh_replica=1; fi
+    if ((fresh_primary || fresh_replica)); then
+        stop_pid replica "$REPLICA_PID" mariadbd TERM 60
+        ((fresh_primary)) && stop_pid primary "$PRIMARY_PID" mariadbd TERM 60
+    fi
+    for p in $( ((fresh_primary)) && echo primary) $( ((fresh_replica)) && echo replica); do
+        rm -rf "${VAR:?}/$p"
+        mariadb-install-db --no-defaults --datadir="$VAR/$p" --user=root \
+            --auth-root-authentication-method=normal --skip-test-db >"$LOG/$p-install.log" 2>&1 &
+        installs+=($!)
+    done
+    for p in "${installs[@]}"; do
+        wait "$p" || die "mariadb-install-db failed; see $LOG/*-install.log"
+    done
+
+    start_mariadbd primary "$PRIMARY_DIR" "$PRIMARY_SOCK" "$PRIMARY_PID" "$PRIMARY_PORT" 1
+    # MASTER_CONNECT_RETRY is set to 1 s below: the default 60 s stalls replication for a
+    # minute after the primary restarts.
+    start_mariadbd replica "$REPLICA_DIR" "$REPLICA_SOCK" "$REPLICA_PID" "$REPLICA_PORT" 2 \
+        --read-only --log-slave-updates
+    wait_for 30 "the primary (see $LOG/primary.err)" server_ready "$PRIMARY_SOCK"
+    wait_for 30 "the replica (see $LOG/replica.err)" server_ready "$REPLICA_SOCK"
+
+    if ((fresh_primary)); then
+        say "creating the corkboard database and users on the primary"
+        # Written to the binlog, so the replica (which starts from an empty GTID position)
+        # gets the same users and database.
+        sql_fresh "$PRIMARY_SOCK" <<SQL
+ALTER USER 'root'@'localhost' IDENTIFIED BY '$ROOT_PASSWORD';
+ALTER USER 'root'@'127.0.0.1' IDENTIFIED BY '$ROOT_PASSWORD';
+ALTER USER 'root'@'::1' IDENTIFIED BY '$ROOT_PASSWORD';
+DROP USER IF EXISTS 'root'@'$(hostname)';
+-- Without READ_ONLY ADMIN root cannot write to the read-only replica: a stray write there would
+-- log a replica GTID and stop GTID-strict replication for good. It fails loudly instead.
+REVOKE READ_ONLY ADMIN ON *.* FROM 'root'@'localhost';
+REVOKE READ_ONLY ADMIN ON *.* FROM 'root'@'127.0.0.1';
+REVOKE READ_ONLY ADMIN ON *.* FROM 'root'@'::1';
+CREATE DATABASE corkboard CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;
+CREATE USER 'corkboard'@'127.0.0.1' IDENTIFIED BY '$APP_PASSWORD';
+CREATE USER 'corkboard'@'localhost' IDENTIFIED BY '$APP_PASSWORD';
+GRANT ALL PRIVILEGES ON corkboard.* TO 'corkboard'@'127.0.0.1', 'corkboard'@'localhost';
+GRANT REPLICATION CLIENT, SLAVE MONITOR, BINLOG MONITOR ON *.* TO 'corkboard'@'127.0.0.1', 'corkboard'@'localhost';
+CREATE USER 'repl'@'127.0.0.1' IDENTIFIED BY '$REPL_PASSWORD';
+GRANT REPLICATION SLAVE ON *.* TO 'repl'@'127.0.0.1';
+SQL
+        touch "$PRIMARY_DIR/corkboard-ready"
+    fi
+    if ((fresh_replica)); then
+        say "pointing the replica at the primary (GTID)"
+        sql_fresh "$REPLICA_SOCK" <<SQL
+CHANGE MASTER TO MASTER_HOST='127.0.0.1', MASTER_PORT=$PRIMARY_PORT, MASTER_USER='repl',
+  MASTER_PASSWORD='$REPL_PASSWORD', MASTER_USE_GTID=slave_pos, MASTER_CONNECT_RETRY=1;
+START SLAVE;
+SQL
+        touch "$REPLICA_DIR/corkboard-ready"
+    fi
+    # Caught up = the replica has applied everything the primary has logged.
+    local pos waited
+    pos="$(sql_primary -e 'SELECT @@gtid_binlog_pos')"
+    waited="$(sql_replica -e "SELECT MASTER_GTID_WAIT('$pos', 30)" 2>/dev/null ||
+        sql_fresh "$REPLICA_SOCK" -e "SELECT MASTER_GTID_WAIT('$pos', 30)")"
+    [[ "$waited" == 0 ]] || die "the replica did not catch up with the primary ($pos); see $LOG/replica.err"
+}
+
+replication_state() {
+    mariadb --defaults-file="$CLIENT_CNF" -S "$REPLICA_SOCK" -e 'SHOW SLAVE STATUS\G' 2>/dev/null |
+        awk '$1 ~ /^(Slave_IO_Running|Slave_SQL_Running|Gtid_IO_Pos):$/ {printf "%s %s  ", $1, $2}'
+}
+
+# ---------------------------------------------------------------------------------------------
+# SMTP catcher
+
+start_smtp() {
+    pid_alive "$SMTP_PID" mailcatcher && return 0
+    [[ -x "$VENV/bin/python" ]] || die "no Python venv; run: scripts/stack.sh deps"
+    setsid "$VENV/bin/python" "$ROOT/scripts/mailcatcher.py" --host 127.0.0.1 --port "$SMTP_PORT" \
+        --dir "$MAIL_DIR" </dev/null >>"$LOG/smtp.log" 2>&1 &
+    echo $! >"$SMTP_PID"
+    wait_for 10 "the SMTP catcher (see $LOG/smtp.log)" bash -c "exec 3<>/dev/tcp/127.0.0.1/$SMTP_PORT"
+}
+
+# ---------------------------------------------------------------------------------------------
+# the pool
+
+write_config() {
+    cat >"$CONF" <<EOF
+# Written by scripts/stack.sh for the '$CB_STACK' stack; systemd/corkboard.conf documents every key.
+listen = unix:$POOL_SOCK
+socket_mode = 0660
+socket_group = www-data
+workers = 4
+max_requests = 10000
+request_timeout = 30
+shutdown_timeout = 10
+db_primary = 127.0.0.1:$PRIMARY_PORT
+db_replicas = 127.0.0.1:$REPLICA_PORT
+db_user = corkboard
+db_password = $APP_PASSWORD
+db_name = corkboard
+site_url = https://127.0.0.1:$HTTPS_PORT
+images_root = $IMAGES
+static_root = $ROOT/public/static
+migrations_dir = $ROOT/sql
+log_level = info
+smtp_host = 127.0.0.1
+smtp_port = $SMTP_PORT
+mail_from = Corkboard <noreply@localhost>
+EOF
+    chmod 0600 "$CONF"
+}
+
+pool_ready() { [[ -S "$POOL_SOCK" ]] && pid_alive "$POOL_PID" serve; }
+
+cmd_pool_start() {
+    local bin
+    bin="$(bin_path)"
+    [[ -x "$bin" ]] || die "no corkboard binary at $bin; run: scripts/stack.sh build"
+    [[ -f "$CONF" ]] || die "no $CONF; run: scripts/stack.sh start"
+    if pid_alive "$POOL_PID" serve; then
+        say "pool already running (pid $(cat "$POOL_PID"))"
+        return 0
+    fi
+    rm -f "$POOL_SOCK"
+    setsid "$bin" serve --config "$CONF" </dev/null >>"$LOG/pool.log" 2>&1 &
+    echo $! >"$POOL_PID"
+    for ((i = 0; i < 150; i++)); do
+        pool_ready && break
+        kill -0 "$(cat "$POOL_PID")" 2>/dev/null || { tail -n 20 "$LOG/pool.log" >&2; die "the pool exited at start; see $LOG/pool.log"; }
+        sleep 0.1
+    done
+    pool_ready || die "the pool did not create $POOL_SOCK within 15 s; see $LOG/pool.log"
+    say "pool running (pid $(cat "$POOL_PID"), socket $POOL_SOCK)"
+}
+
+cmd_pool_stop() {
+    # SIGTERM = drain: the master waits for in-flight requests (shutdown_timeout) and reaps workers.
+    stop_pid pool "$POOL_PID" serve TERM 20
+    rm -f "$POOL_SOCK"
+}
+
+# ---------------------------------------------------------------------------------------------
+# nginx
+
+# True when www-data can reach PATH (every directory on the way traversable, PATH readable).
+www_data_can_read() { runuser -u www-data -- test -r "$1" -a -x "$1"; }
+
+start_nginx() {
+    pid_alive "$NGINX_PID" nginx && return 0
+    local user=www-data p
+    for p in "$ROOT/public/static" "$IMAGES" "$RUN"; do
+        if ! www_data_can_read "$p"; then
+            warn "www-data cannot reach $p (a parent of the checkout is not traversable, e.g. /root is 0700)."
+            warn "The dev nginx runs its workers as root instead; production must keep them as www-data."
+            user=root
+            break
+        fi
+    done
+    # The site's shared snippets are linked, not copied, so dev and production cannot drift.
+    mkdir -p "$VAR/snippets"
+    ln -sfn "$ROOT/nginx/corkboard-locations.conf" "$VAR/snippets/corkboard-locations.conf"
+    ln -sfn "$ROOT/nginx/corkboard-headers.conf" "$VAR/snippets/corkboard-headers.conf"
+    ln -sfn "$ROOT/nginx/corkboard-fastcgi-params.conf" "$VAR/snippets/corkboard-fastcgi-params.conf"
+    # shellcheck disable=SC2016
+    NGINX_USER="$user" RUN_DIR="$RUN" LOG_DIR="$LOG" POOL_SOCKET="$POOL_SOCK" TLS_DIR="$TLS" \
+        HTTPS_PORT="$HTTPS_PORT" HTTP_PORT="$HTTP_PORT" PUBLIC_ROOT="$ROOT/public" DATA_ROOT="$VAR" \
+        envsubst '$NGINX_USER $RUN_DIR $LOG_DIR $POOL_SOCKET $TLS_DIR $HTTPS_PORT $HTTP_PORT $PUBLIC_ROOT $DATA_ROOT' \
+        <"$ROOT/nginx/dev.conf.template" >"$NGINX_CONF"
+    nginx -t -q -e "$LOG/nginx-error.log" -p "$VAR" -c "$NGINX_CONF" || die "nginx -t failed for $NGINX_CONF"
+    nginx -e "$LOG/nginx-error.log" -p "$VAR" -c "$NGINX_CONF"
+    wait_for 10 "nginx (see $LOG/nginx-error.log)" pid_alive "$NGINX_PID" nginx
+}
+
+# ---------------------------------------------------------------------------------------------
+# stack.env: everything tests and scripts need, shell-sourceable.
+
+write_stack_env() {
+    cat >"$STACK_ENV" <<EOF
+CB_STACK=$CB_STACK
+CB_ROOT=$ROOT
+CB_HTTPS_URL=https://127.0.0.1:$HTTPS_PORT
+CB_HTTP_URL=http://127.0.0.1:$HTTP_PORT
+CB_CA_FILE=$TLS/ca.pem
+CB_CONFIG=$CONF
+CB_BIN=$(bin_path)
+CB_RUN_DIR=$RUN
+CB_LOG_DIR=$LOG
+CB_POOL_PIDFILE=$POOL_PID
+CB_POOL_SOCKET=$POOL_SOCK
+CB_NGINX_PIDFILE=$NGINX_PID
+CB_PRIMARY_PORT=$PRIMARY_PORT
+CB_REPLICA_PORT=$REPLICA_PORT
+CB_PRIMARY_SOCKET=$PRIMARY_SOCK
+CB_REPLICA_SOCKET=$REPLICA_SOCK
+CB_SMTP_PORT=$SMTP_PORT
+CB_MAIL_DIR=$MAIL_DIR
+CB_IMAGES_ROOT=$IMAGES
+CB_DB_USER=root
+CB_DB_PASSWORD=$ROOT_PASSWORD
+CB_APP_DB_USER=corkboard
+CB_APP_DB_PASSWORD=$APP_PASSWORD
+EOF
+    chmod 0600 "$STACK_ENV"
+}
+
+# ---------------------------------------------------------------------------------------------
+
+cmd_start() {
+    local t0=$SECONDS bin
+    if [[ "$CB_STACK" == test || "${CB_FRESH:-0}" == 1 ]]; then
+        cmd_stop >/dev/null
+        rm -rf "$VAR" "$RUN"
+    fi
+    bin="$(bin_path)"
+    [[ -x "$bin" ]] || die "no corkboard binary at $bin; run: scripts/stack.sh build (or set CB_BIN)"
+    prepare_dirs
+    ensure_secrets
+    ensure_tls
+    start_databases
+    start_smtp
+    write_config
+    write_stack_env
+    say "migrating and seeding"
+    "$bin" migrate --config "$CONF" >>"$LOG/migrate.log" 2>&1 || { tail -n 20 "$LOG/migrate.log" >&2; die "corkboard migrate failed; see $LOG/migrate.log"; }
+    "$bin" seed --config "$CONF" >>"$LOG/migrate.log" 2>&1 || { tail -n 20 "$LOG/migrate.log" >&2; die "corkboard seed failed; see $LOG/migrate.log"; }
+    cmd_pool_start
+    start_nginx
+    say "stack '$CB_STACK' up in $((SECONDS - t0))s: https://127.0.0.1:$HTTPS_PORT/ (env: $STACK_ENV)"
+}
+
+cmd_stop() {
+    stop_pid nginx "$NGINX_PID" nginx QUIT 10
+    cmd_pool_stop
+    stop_pid smtp "$SMTP_PID" mailcatcher TERM 5
+    stop_pid replica "$REPLICA_PID" mariadbd TERM 60
+    stop_pid primary "$PRIMARY_PID" mariadbd TERM 60
+    rm -f "$PRIMARY_SOCK" "$REPLICA_SOCK"
+}
+
+cmd_status() {
+    local name file word
+    printf 'stack %s (ports %s..%s, run dir %s)\n' "$CB_STACK" "$PORT_BASE" "$HTTP_PORT" "$RUN"
+    for spec in "primary:$PRIMARY_PID:mariadbd" "replica:$REPLICA_PID:mariadbd" "smtp:$SMTP_PID:mailcatcher" \
+        "pool:$POOL_PID:serve" "nginx:$NGINX_PID:nginx"; do
+        IFS=: read -r name file word <<<"$spec"
+        if pid_alive "$file" "$word"; then
+            printf '  %-8s running (pid %s)\n' "$name" "$(tr -dc '0-9' <"$file")"
+        else
+            printf '  %-8s stopped\n' "$name"
+        fi
+    done
+    if pid_alive "$REPLICA_PID" mariadbd && [[ -f "$CLIENT_CNF" ]]; then
+        printf '  replication: %s\n' "$(replication_state)"
+    fi
+    pid_alive "$NGINX_PID" nginx && printf '  https://127.0.0.1:%s/\n' "$HTTPS_PORT"
+    return 0
+}
+
+cmd_logs() {
+    local files=()
+    mapfile -t files < <(ls "$LOG"/*.log "$LOG"/*.err 2>/dev/null)
+    ((${#files[@]})) || die "no logs under $LOG"
+    if [[ "${1:-}" == -f ]]; then
+        exec tail -n 20 -F "${files[@]}"
+    fi
+    tail -n 20 "${files[@]}"
+}
+
+case "${1:-}" in
+    deps) cmd_deps ;;
+    build) cmd_build ;;
+    start) cmd_start ;;
+    stop) cmd_stop ;;
+    status) cmd_status ;;
+    pool-start) cmd_pool_start ;;
+    pool-stop) cmd_pool_stop ;;
+    logs) cmd_logs "${2:-}" ;;
+    *)
+        sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'
+        exit 2
+        ;;
+esac
