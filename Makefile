@@ -1,0 +1,47 @@
+# Corkboard. `make demo` runs the site locally; `make test` runs every test against a fresh stack.
+# The stack itself is scripts/stack.sh (see its header for CB_STACK, CB_PORT_BASE, CB_BIN).
+
+SHELL := /bin/bash
+STACK := scripts/stack.sh
+
+.PHONY: demo stop test bench build deps clean status logs
+
+demo: deps build
+	@CB_STACK=demo $(STACK) start
+	@. var/demo/stack.env; \
+	echo; \
+	echo "Corkboard is running: $$CB_HTTPS_URL/"; \
+	echo "  (self-signed: trust $$CB_CA_FILE, or accept the browser warning)"; \
+	echo "  mail sent by the site lands as .eml files in $$CB_MAIL_DIR/ (SMTP catcher on 127.0.0.1:$$CB_SMTP_PORT)"; \
+	echo "  logs: $$CB_LOG_DIR/ (or: CB_STACK=demo $(STACK) logs -f)"; \
+	echo "  stop: make stop"
+
+stop:
+	@CB_STACK=demo $(STACK) stop
+
+status:
+	@CB_STACK=demo $(STACK) status
+
+logs:
+	@CB_STACK=demo $(STACK) logs
+
+deps:
+	@$(STACK) deps
+
+build:
+	@$(STACK) build
+
+# Fresh CB_STACK=test stack, swift test (unit + integration), then the e2e suite; the test stack
+# is always stopped, and the target fails if either suite failed.
+test: deps build
+	@scripts/run-tests.sh
+
+# wrk through nginx: GET /healthz and a static file, 16 connections, 10 s each.
+bench: deps build
+	@scripts/bench.sh
+
+clean:
+	-@CB_STACK=demo $(STACK) stop
+	-@CB_STACK=test $(STACK) stop
+	-@CB_STACK=bench $(STACK) stop
+	rm -rf .build var/demo var/test var/bench

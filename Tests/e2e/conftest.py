@@ -1,0 +1,112 @@
+"""Shared fixtures for the end-to-end suite.
+
+The suite runs against a stack started by `scripts/stack.sh start` (make test starts a fresh
+CB_STACK=test one). Everything about that stack comes from its stack.env file:
+var/test/stack.env in the checkout, or the path in $CB_STACK_ENV.
+"""
+
+import os
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+import requests
+
+REPO = Path(__file__).resolve().parents[2]
+STACK_SCRIPT = REPO / "scripts" / "stack.sh"
+
+
+def read_env_file(path: Path) -> dict:
+    """KEY=VALUE lines (no quoting is ever written by stack.sh)."""
+    values = {}
+    for line in path.read_text().splitlines():
+        line = line.strip()
+        if not line or line.startswith("#") or "=" not in line:
+            continue
+        key, value = line.split("=", 1)
+        values[key.strip()] = value.strip()
+    return values
+
+
+class Stack:
+    """The running test stack: URLs, paths and the pool's lifecycle."""
+
+    def __init__(self, env_file: Path):
+        self.env_file = env_file
+        self.env = read_env_file(env_file)
+        e = self.env
+        self.name = e.get("CB_STACK", "test")
+        self.https_url = e["CB_HTTPS_URL"]
+        self.http_url = e["CB_HTTP_URL"]
+        self.ca_file = e["CB_CA_FILE"]
+        self.config = e["CB_CONFIG"]
+        self.bin = e["CB_BIN"]
+        self.run_dir = e["CB_RUN_DIR"]
+        self.log_dir = e.get("CB_LOG_DIR", "")
+        self.pool_pidfile = e["CB_POOL_PIDFILE"]
+        self.pool_socket = e["CB_POOL_SOCKET"]
+        self.primary_port = int(e["CB_PRIMARY_PORT"])
+        self.replica_port = int(e["CB_REPLICA_PORT"])
+        self.primary_socket = e.get("CB_PRIMARY_SOCKET", "")
+        self.replica_socket = e.get("CB_REPLICA_SOCKET", "")
+        self.smtp_port = int(e["CB_SMTP_PORT"])
+        self.mail_dir = e["CB_MAIL_DIR"]
+        self.images_root = e.get("CB_IMAGES_ROOT", "")
+        self.db_user = e.get("CB_DB_USER", "root")
+        self.db_password = e.get("CB_DB_PASSWORD", "")
+
+    def url(self, path: str) -> str:
+        """An HTTPS URL on the stack for a path starting with '/'."""
+        return self.https_url + path
+
+    def session(self) -> requests.Session:
+        """A requests.Session that verifies the stack's certificate against its CA file."""
+        s = requests.Session()
+        s.verify = self.ca_file
+        return s
+
+    def pool_pid(self):
+        """The pool master's pid, or None when its pid file is absent."""
+        try:
+            return int(Path(self.pool_pidfile).read_text().strip())
+        except (FileNotFoundError, ValueError):
+            return None
+
+    def _stack(self, command: str) -> None:
+        env = dict(os.environ, CB_STACK=self.name)
+        # The stack.env names the binary the stack was started with; keep using that one.
+        env.setdefault("CB_BIN", self.bin)
+        subprocess.run([str(STACK_SCRIPT), command], check=True, env=env, timeout=120)
+
+    def pool_start(self) -> None:
+        """`scripts/stack.sh pool-start`: returns once the pool's socket exists."""
+        self._stack("pool-start")
+
+    def pool_stop(self) -> None:
+        """`scripts/stack.sh pool-stop`: SIGTERM (drain) and wait for the master to exit."""
+        self._stack("pool-stop")
+
+    def wait_healthy(self, timeout: float = 15.0) -> None:
+        """Wait until GET /healthz through nginx answers 200."""
+        deadline = time.monotonic() + timeout
+        last = None
+        with self.session() as s:
+            while time.monotonic() < deadline:
+                try:
+                    r = s.get(self.url("/healthz"), timeout=5)
+                    if r.status_code == 200:
+                        return
+                    last = r.status_code
+                except requests.RequestException as exc:
+                    last = exc
+                time.sleep(0.1)
+        raise AssertionError(f"/healthz not 200 within {timeout}s (last: {last})")
+
+
+@pytest.fixture(scope="session")
+def stack() -> Stack:
+    path = Path(os.environ.get("CB_STACK_ENV", REPO / "var" / "test" / "stack.env"))
+    if not path.exists():
+        pytest.fail(f"{path} not found: start the stack first (CB_STACK=test scripts/stack.sh start)")
+    return Stack(path)
