@@ -17,7 +17,9 @@ public struct MariaDBError: Error, Sendable, CustomStringConvertible, CustomDebu
         case deadlock = "deadlock"
         /// The server refused a write because it is read-only.
         case readOnly = "read-only"
-        /// Any other server error (syntax, constraint, ...).
+        /// A CHECK or foreign-key constraint refused the row.
+        case constraintViolation = "constraint violation"
+        /// Any other server error (syntax, unknown table, ...).
         case server = "server error"
         /// A client library error that is not a lost connection.
         case client = "client error"
@@ -100,6 +102,7 @@ public struct MariaDBError: Error, Sendable, CustomStringConvertible, CustomDebu
         case 1205: return .lockWaitTimeout
         case 1213: return .deadlock
         case 1290, 1792, 1836: return .readOnly
+        case 4025, 1451, 1452: return .constraintViolation
         case 2000..<3000: return .client
         default: return .server
         }
