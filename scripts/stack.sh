@@ -386,7 +386,6 @@ cmd_pool_stop() {
 www_data_can_read() { runuser -u www-data -- test -r "$1" -a -x "$1"; }
 
 start_nginx() {
-    pid_alive "$NGINX_PID" nginx && return 0
     local user=www-data p
     for p in "$ROOT/public/static" "$IMAGES" "$RUN"; do
         if ! www_data_can_read "$p"; then
@@ -407,6 +406,11 @@ start_nginx() {
         envsubst '$NGINX_USER $RUN_DIR $LOG_DIR $POOL_SOCKET $TLS_DIR $HTTPS_PORT $HTTP_PORT $PUBLIC_ROOT $DATA_ROOT' \
         <"$ROOT/nginx/dev.conf.template" >"$NGINX_CONF"
     nginx -t -q -e "$LOG/nginx-error.log" -p "$VAR" -c "$NGINX_CONF" || die "nginx -t failed for $NGINX_CONF"
+    if pid_alive "$NGINX_PID" nginx; then
+        # Already running: pick up a changed site (re-run of start after editing nginx/).
+        kill -HUP "$(cat "$NGINX_PID")"
+        return 0
+    fi
     nginx -e "$LOG/nginx-error.log" -p "$VAR" -c "$NGINX_CONF"
     wait_for 10 "nginx (see $LOG/nginx-error.log)" pid_alive "$NGINX_PID" nginx
 }
@@ -417,6 +421,7 @@ start_nginx() {
 write_stack_env() {
     cat >"$STACK_ENV" <<EOF
 CB_STACK=$CB_STACK
+CB_PORT_BASE=$PORT_BASE
 CB_ROOT=$ROOT
 CB_HTTPS_URL=https://127.0.0.1:$HTTPS_PORT
 CB_HTTP_URL=http://127.0.0.1:$HTTP_PORT

@@ -64,6 +64,9 @@ class Stack:
         """A requests.Session that verifies the stack's certificate against its CA file."""
         s = requests.Session()
         s.verify = self.ca_file
+        # Otherwise REQUESTS_CA_BUNDLE/CURL_CA_BUNDLE from the environment silently win over
+        # s.verify, and proxy variables could send loopback requests elsewhere.
+        s.trust_env = False
         return s
 
     def pool_pid(self):
@@ -75,6 +78,8 @@ class Stack:
 
     def _stack(self, command: str) -> None:
         env = dict(os.environ, CB_STACK=self.name)
+        if "CB_PORT_BASE" in self.env:
+            env["CB_PORT_BASE"] = self.env["CB_PORT_BASE"]
         # The stack.env names the binary the stack was started with; keep using that one.
         env.setdefault("CB_BIN", self.bin)
         subprocess.run([str(STACK_SCRIPT), command], check=True, env=env, timeout=120)

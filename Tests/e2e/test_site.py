@@ -41,8 +41,8 @@ def test_healthz_reports_every_server(http, stack):
     assert all(s["reachable"] is True for s in servers), servers
 
 
-def test_http_redirects_to_https(stack):
-    r = requests.get(stack.http_url + "/some/path?q=1", allow_redirects=False, timeout=10)
+def test_http_redirects_to_https(http, stack):
+    r = http.get(stack.http_url + "/some/path?q=1", allow_redirects=False, timeout=10)
     assert r.status_code in (301, 308)
     assert r.headers["location"] == stack.https_url + "/some/path?q=1"
 
