@@ -1,0 +1,218 @@
+"""Drills for the FastCGI responder pool, against the real stack (nginx → pool → MariaDB).
+
+Each drill does to the pool what production will do to it sooner or later (a worker killed,
+a rolling restart, a drain, the master killed) while a bounded load of requests runs, and
+checks what the site's users would see. Destructive drills leave the pool running again
+(the `pool` fixture restarts it with `stack.pool_start()`), whatever their outcome.
+"""
+
+import os
+import re
+import signal
+import subprocess
+import threading
+import time
+from pathlib import Path
+
+import pytest
+import requests
+
+LOAD_THREADS = 4          # at most the stack's worker count, so no request waits in the backlog
+REQUEST_TIMEOUT = 10      # seconds, per request
+MAX_LOAD_SECONDS = 60     # a load never runs longer than this, whatever happens
+
+
+# --- processes --------------------------------------------------------------------------------
+
+def alive(pid: int) -> bool:
+    """True while pid exists and is not a zombie."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except (FileNotFoundError, ProcessLookupError):
+        return False
+    # The state follows the parenthesised command name, which may itself contain spaces.
+    return stat.rsplit(")", 1)[1].split()[0] not in ("Z", "X")
+
+
+def children(pid: int) -> set:
+    """The live child processes of pid (the master's workers)."""
+    found = set()
+    for path in Path(f"/proc/{pid}/task").glob("*/children"):
+        try:
+            found.update(int(p) for p in path.read_text().split())
+        except (FileNotFoundError, ProcessLookupError):
+            pass
+    if not found and alive(pid):
+        out = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True)
+        found.update(int(p) for p in out.stdout.split())
+    return {p for p in found if alive(p)}
+
+
+def worker_processes(stack) -> set:
+    """Every process running as a worker of this stack, whoever its parent is (orphans too)."""
+    pattern = r"(^|/)" + re.escape(Path(stack.bin).name) + r" worker( |$).*" + re.escape(stack.config)
+    out = subprocess.run(["pgrep", "-f", pattern], capture_output=True, text=True)
+    return {int(p) for p in out.stdout.split() if alive(int(p))}
+
+
+def wait_until(predicate, timeout: float, interval: float = 0.05) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(interval)
+    return predicate()
+
+
+def master_pid(stack) -> int:
+    pid = stack.pool_pid()
+    assert pid and alive(pid), f"the pool master is not running (pid file {stack.pool_pidfile})"
+    return pid
+
+
+def wait_for_workers(stack, count: int, timeout: float = 15.0) -> set:
+    """Waits until the master has `count` workers; returns their pids."""
+    pid = master_pid(stack)
+    assert wait_until(lambda: len(children(pid)) == count, timeout), \
+        f"the master has {len(children(pid))} workers, expected {count}"
+    return children(pid)
+
+
+# --- load -------------------------------------------------------------------------------------
+
+class Load:
+    """A few threads sending GETs to one path until stopped; records every outcome.
+
+    Each result is (started, ended, outcome) with monotonic times; outcome is the HTTP status
+    or the name of the exception (ConnectionError, ReadTimeout…).
+    """
+
+    def __init__(self, stack, path: str, threads: int = LOAD_THREADS):
+        self.stack = stack
+        self.path = path
+        self.threads = [threading.Thread(target=self._run, daemon=True) for _ in range(threads)]
+        self.stop_event = threading.Event()
+        self.lock = threading.Lock()
+        self.results = []
+        self.deadline = time.monotonic() + MAX_LOAD_SECONDS
+
+    def __enter__(self):
+        for t in self.threads:
+            t.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.stop()
+
+    def stop(self):
+        self.stop_event.set()
+        for t in self.threads:
+            t.join(REQUEST_TIMEOUT + 5)
+
+    def _run(self):
+        # One connection per request (no session reuse), as separate browsers would.
+        url = self.stack.url(self.path)
+        while not self.stop_event.is_set() and time.monotonic() < self.deadline:
+            started = time.monotonic()
+            try:
+                r = requests.get(url, verify=self.stack.ca_file, timeout=REQUEST_TIMEOUT,
+                                 headers={"Connection": "close"})
+                outcome = r.status_code
+            except requests.RequestException as exc:
+                outcome = type(exc).__name__
+            with self.lock:
+                self.results.append((started, time.monotonic(), outcome))
+
+    def snapshot(self):
+        with self.lock:
+            return list(self.results)
+
+    def wait_for(self, count: int, timeout: float = 10.0):
+        """Waits until `count` requests have completed (the load is really running)."""
+        assert wait_until(lambda: len(self.snapshot()) >= count, timeout), \
+            f"only {len(self.snapshot())} requests completed in {timeout}s"
+
+    def failures(self):
+        return [r for r in self.snapshot() if r[2] != 200]
+
+
+# --- fixtures ---------------------------------------------------------------------------------
+
+@pytest.fixture
+def pool(stack):
+    """The running pool; restarted afterwards if a drill stopped or killed it."""
+    pid = stack.pool_pid()
+    if not (pid and alive(pid)):
+        stack.pool_start()
+    stack.wait_healthy()
+    yield stack
+    pid = stack.pool_pid()
+    if not (pid and alive(pid)):
+        # The socket of a SIGKILLed master is stale; pool-start removes it.
+        stack.pool_start()
+    stack.wait_healthy()
+
+
+# --- drills -----------------------------------------------------------------------------------
+
+def test_killed_worker_is_replaced_under_load(pool):
+    master = master_pid(pool)
+    before = wait_for_workers(pool, len(children(master)))
+    victim = sorted(before)[0]
+    with Load(pool, "/healthz") as load:
+        load.wait_for(20)
+        os.kill(victim, signal.SIGKILL)
+        replaced = wait_until(lambda: victim not in children(master) and len(children(master)) == len(before), 10)
+        load.wait_for(len(load.snapshot()) + 20)
+    after = children(master)
+    assert replaced, f"worker {victim} was not replaced: {sorted(after)}"
+    assert after - before, "no new worker pid appeared"
+    # Only the request the victim was serving (if any) may fail.
+    assert len(load.failures()) <= 1, load.failures()
+
+
+def test_sighup_rolls_every_worker_without_a_failed_request(pool):
+    master = master_pid(pool)
+    before = wait_for_workers(pool, len(children(master)))
+    with Load(pool, "/healthz") as load:
+        load.wait_for(20)
+        os.kill(master, signal.SIGHUP)
+        rolled = wait_until(lambda: not (children(master) & before) and len(children(master)) == len(before), 60)
+        # Keep the load on a moment after the last replacement.
+        load.wait_for(len(load.snapshot()) + 20)
+    after = children(master)
+    assert rolled, f"not every worker was replaced: before {sorted(before)}, after {sorted(after)}"
+    assert alive(master), "SIGHUP must not stop the master"
+    assert load.failures() == [], f"{len(load.failures())} of {len(load.snapshot())} requests failed"
+    assert len(load.snapshot()) >= 40
+
+
+def test_sigterm_drains_in_flight_requests_then_exits(pool):
+    master = master_pid(pool)
+    workers = wait_for_workers(pool, len(children(master)))
+    with Load(pool, "/", threads=min(LOAD_THREADS, len(workers))) as load:
+        load.wait_for(10)
+        term_at = time.monotonic()
+        os.kill(master, signal.SIGTERM)
+        exited = wait_until(lambda: not alive(master), 30)
+    assert exited, "the master did not exit within 30 s of SIGTERM"
+    assert wait_until(lambda: not any(alive(p) for p in workers) and not worker_processes(pool), 5), \
+        f"workers left behind: {sorted(worker_processes(pool))}"
+    # Requests sent before the signal had a worker (threads <= workers), so they must all have
+    # completed; requests sent afterwards may be refused, the socket is gone.
+    before = [r for r in load.snapshot() if r[0] < term_at - 0.05]
+    assert before, "no request was sent before SIGTERM"
+    in_flight = [r for r in before if r[1] > term_at]
+    failed = [r for r in before if r[2] != 200]
+    assert failed == [], f"{len(failed)} requests sent before SIGTERM failed ({len(in_flight)} were in flight): {failed}"
+    assert not Path(pool.pool_socket).exists() or not alive(master)
+
+
+def test_sigkill_of_master_leaves_no_worker(pool):
+    master = master_pid(pool)
+    workers = wait_for_workers(pool, len(children(master)))
+    assert workers <= worker_processes(pool), "cannot find the workers by command line"
+    os.kill(master, signal.SIGKILL)
+    assert wait_until(lambda: not alive(master), 5)
+    gone = wait_until(lambda: not any(alive(p) for p in workers) and not worker_processes(pool), 10)
+    assert gone, f"orphaned workers survive the master: {sorted(worker_processes(pool))}"
