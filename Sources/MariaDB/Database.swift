@@ -68,6 +68,7 @@ public final class Database {
     }
 
     /// Runs `body` in a transaction on the primary; see `MariaDBConnection.transaction`.
+    @discardableResult
     public func transaction<T>(_ body: (MariaDBConnection) throws -> T) throws -> T {
         try connection(for: .write).transaction(body)
     }

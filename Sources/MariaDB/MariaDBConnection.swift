@@ -80,6 +80,7 @@ public final class MariaDBConnection {
     /// statement inside failed and `body` swallowed the error, the transaction is rolled back
     /// and that error thrown: a transaction never half-commits. A lost connection at COMMIT is
     /// `.outcomeUnknown`.
+    @discardableResult
     public func transaction<T>(_ body: (MariaDBConnection) throws -> T) throws -> T {
         guard case .none = tx else {
             throw MariaDBError(.misuse, message: "nested transaction")

@@ -86,6 +86,13 @@ public struct SQL: Sendable, Hashable, ExpressibleByStringInterpolation, CustomS
             binds.append(value.mariaDBValue)
         }
 
+        /// An optional value: `?` bound to the value or NULL. (Spelled out so the compiler
+        /// does not warn about interpolating an optional.)
+        public mutating func appendInterpolation<T: MariaDBEncodable>(_ value: T?) {
+            text += "?"
+            binds.append(value?.mariaDBValue ?? .null)
+        }
+
         /// A fragment built elsewhere: its text and binds are spliced in.
         public mutating func appendInterpolation(_ fragment: SQL) {
             text += fragment.text

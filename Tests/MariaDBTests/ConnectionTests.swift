@@ -256,14 +256,21 @@ import MariaDB
             #expect(n == 2)
             #expect(try db.read("SELECT v FROM t WHERE id = \(1)").first?["v"] == .string("c"))
 
-            let replica = try MariaDBConnection(address: config.replicas[0], config: config)
+            // No default database: the scratch database may not have reached the replica yet.
+            var replicaConfig = config
+            replicaConfig.database = ""
+            let replica = try MariaDBConnection(address: config.replicas[0], config: replicaConfig)
             defer { replica.close() }
             #expect(try replica.query("SELECT @@read_only AS ro").first?["ro"] == .int(1))
             let marker = "m\(Int.random(in: 0...999_999))"
             try db.write("INSERT INTO t (v) VALUES (\(marker))")
             var seen = false
             for _ in 0..<100 {
-                if try !replica.query("SELECT id FROM t WHERE v = \(marker)").isEmpty { seen = true; break }
+                let found = try replica.query("""
+                    SELECT COUNT(*) AS n FROM information_schema.tables WHERE table_schema = \(config.database) AND table_name = 't'
+                    """).first?["n"] == .int(1)
+                    && !replica.query("SELECT id FROM \(unsafeSQL: "`\(config.database)`").t WHERE v = \(marker)").isEmpty
+                if found { seen = true; break }
                 Thread.sleep(forTimeInterval: 0.05)
             }
             #expect(seen)
