@@ -190,7 +190,7 @@ def test_sighup_rolls_every_worker_without_a_failed_request(pool):
 def test_sigterm_drains_in_flight_requests_then_exits(pool):
     master = master_pid(pool)
     workers = wait_for_workers(pool, len(children(master)))
-    with Load(pool, "/", threads=min(LOAD_THREADS, len(workers))) as load:
+    with Load(pool, "/healthz", threads=min(LOAD_THREADS, len(workers))) as load:
         load.wait_for(10)
         term_at = time.monotonic()
         os.kill(master, signal.SIGTERM)
