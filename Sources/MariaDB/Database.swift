@@ -17,8 +17,11 @@ public enum Route: Sendable, Hashable {
 
 /// One server's answer to a health check.
 public struct ServerHealth: Sendable {
+    /// The server checked.
     public var address: ServerAddress
+    /// Its place in the cluster.
     public var role: ServerRole
+    /// Whether it accepted a connection and answered a ping within the connect timeout.
     public var reachable: Bool
     /// How long the check took.
     public var elapsed: Duration

@@ -18,8 +18,11 @@ private let libraryReady: Bool = mysql_server_init(0, nil, nil) == 0
 /// re-sent; a write that failed before it was sent (at prepare) goes on after reconnecting.
 /// Inside a transaction a lost connection throws and the transaction is gone.
 public final class MariaDBConnection {
+    /// The server this connection (and its reconnects) goes to.
     public let address: ServerAddress
+    /// Credentials, database and timeouts; `primary`/`replicas` are not used here.
     public let config: DatabaseConfig
+    /// Reconnects and lost connections are logged at notice level.
     public var logger: Logger
 
     /// Statements kept prepared per connection; the least recently used is closed beyond it.

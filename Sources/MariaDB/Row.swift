@@ -1,5 +1,6 @@
 /// Column names of one result set, shared by all its rows.
 public final class RowDescription: Sendable {
+    /// Column names (labels) in result order.
     public let columns: [String]
     let index: [String: Int]
 
@@ -13,9 +14,12 @@ public final class RowDescription: Sendable {
 
 /// One result row: column names and values.
 public struct Row: Sendable {
+    /// The result set's column names, shared by its rows.
     public let rowDescription: RowDescription
+    /// The cells, in column order.
     public let values: [MariaDBValue]
 
+    /// A row built by hand (tests, fakes of stores).
     public init(columns: [String], values: [MariaDBValue]) {
         self.init(rowDescription: RowDescription(columns: columns), values: values)
     }
@@ -25,6 +29,7 @@ public struct Row: Sendable {
         self.values = values
     }
 
+    /// Column names in result order.
     public var columns: [String] { rowDescription.columns }
 
     /// The value of a column by name (the first one if a name repeats), nil if there is no
