@@ -1,0 +1,46 @@
+import Foundation
+
+/// The page frame every HTML page shares: head, header with the site name, main, footer.
+/// No inline script or style, so the Content-Security-Policy can forbid both.
+public enum Layout {
+    public static func page(title: String, siteName: String, city: (slug: String, name: String)? = nil, body: HTML) -> HTML {
+        let fullTitle = title.isEmpty ? siteName : "\(title) · \(siteName)"
+        let cityLink: HTML = city.map { "<a class=\"city\" href=\"/\($0.slug)\">\($0.name)</a>" } ?? ""
+        return """
+        <!doctype html>
+        <html lang="en">
+        <head>
+        <meta charset="utf-8">
+        <meta name="viewport" content="width=device-width, initial-scale=1">
+        <title>\(fullTitle)</title>
+        <link rel="stylesheet" href="/static/corkboard.css">
+        </head>
+        <body>
+        <header class="site"><a class="brand" href="/">\(siteName)</a>\(cityLink)</header>
+        <main>
+        \(body)
+        </main>
+        <footer class="site"><p>\(siteName) · classified ads for your city</p></footer>
+        </body>
+        </html>
+        """
+    }
+
+    /// Formats integer minor units (cents) as "12.50"; nil is "free".
+    public static func price(_ minor: Int64?) -> String {
+        guard let minor else { return "free" }
+        let whole = minor / 100, cents = abs(minor % 100)
+        return cents == 0 ? "$\(whole)" : "$\(whole).\(cents < 10 ? "0" : "")\(cents)"
+    }
+
+    /// "3 hours ago" style age of a post.
+    public static func age(_ date: Date, now: Date = Date()) -> String {
+        let s = max(0, Int(now.timeIntervalSince(date)))
+        switch s {
+        case ..<60: return "just now"
+        case ..<3600: return "\(s / 60) min ago"
+        case ..<86400: return "\(s / 3600) h ago"
+        default: return "\(s / 86400) d ago"
+        }
+    }
+}

@@ -1,0 +1,91 @@
+import FastCGI
+import Foundation
+import Logging
+import MariaDB
+
+/// The application one worker process runs: routes each request to its handler, turns errors
+/// into pages or JSON that leak nothing, and adds the security headers every dynamic response
+/// carries. One instance per worker; workers are single-threaded, so nothing here is shared.
+public final class CorkboardApp: FastCGIResponder {
+    public let config: Config
+    public let logger: Logger
+    public let scoreboard: Scoreboard?
+    public let database: Database
+    let router = Router()
+
+    public init(config: Config, logger: Logger, scoreboard: Scoreboard?) {
+        self.config = config
+        self.logger = logger
+        self.scoreboard = scoreboard
+        self.database = Database(config: config.database, logger: logger)
+        registerRoutes()
+    }
+
+    /// Every route of the site, in one place.
+    func registerRoutes() {
+        router.get("/") { try HomeHandler.home($0) }
+        router.get("/healthz") { try HealthHandler.healthz($0) }
+        router.get("/status") { try StatusHandler.status($0) }
+        router.get("/post/:id") { try PostPageHandler.show($0) }
+        router.get("/:city") { try CityHandler.show($0) }
+    }
+
+    public func respond(to request: FastCGIRequest) throws -> FastCGIResponse {
+        var response: FastCGIResponse
+        let method = request.method
+        switch router.match(method: method, path: request.path) {
+        case .found(let handler, let captures):
+            let context = RequestContext(request: request, pathParameters: captures, app: self)
+            response = handle(context, handler)
+        case .methodNotAllowed(let allowed):
+            let context = RequestContext(request: request, pathParameters: [:], app: self)
+            var error = HTTPError(405, "This address does not accept \(method) requests.")
+            error.headers = [("Allow", allowed.joined(separator: ", "))]
+            response = errorResponse(error, context)
+        case .notFound:
+            let context = RequestContext(request: request, pathParameters: [:], app: self)
+            response = errorResponse(.notFound(), context)
+        }
+        if method == "HEAD" { response.body = [] }
+        SecurityHeaders.apply(to: &response)
+        return response
+    }
+
+    func handle(_ context: RequestContext, _ handler: RouteHandler) -> FastCGIResponse {
+        do {
+            return try handler(context)
+        } catch let error as HTTPError {
+            return errorResponse(error, context)
+        } catch let error as FastCGIError {
+            if case .bodyTooLarge = error {
+                return errorResponse(HTTPError(413, "The request is too large."), context)
+            }
+            logger.error("request failed", metadata: ["path": "\(context.request.path)", "error": "\(String(reflecting: error))"])
+            return errorResponse(HTTPError(400, "The request could not be read."), context)
+        } catch let error as MariaDBError where error.isUnavailable {
+            logger.error("database unavailable", metadata: ["path": "\(context.request.path)", "error": "\(error.debugDescription)"])
+            return errorResponse(HTTPError(503, "The site is busy or under maintenance. Please try again in a moment."), context)
+        } catch {
+            // Internals go to the log only; the client gets a generic page.
+            logger.error("request failed", metadata: ["path": "\(context.request.path)", "error": "\(String(reflecting: error))"])
+            return errorResponse(HTTPError(500, "Something went wrong on our side. Please try again."), context)
+        }
+    }
+
+    func errorResponse(_ error: HTTPError, _ context: RequestContext) -> FastCGIResponse {
+        var response: FastCGIResponse
+        if context.wantsJSON {
+            var body: [String: String] = ["error": error.message]
+            if let field = error.field { body["field"] = field }
+            response = JSONResponse.make(status: error.status, body)
+        } else {
+            let page = Layout.page(title: FastCGIResponse.reasonPhrase(for: error.status), siteName: config.siteName, body: """
+                <section class="error"><h1>\(FastCGIResponse.reasonPhrase(for: error.status))</h1><p>\(error.message)</p>
+                <p><a href="/">Back to the start page</a></p></section>
+                """)
+            response = HTMLResponse.make(status: error.status, page)
+        }
+        for (name, value) in error.headers { try? response.setHeader(name, value) }
+        return response
+    }
+}

@@ -1,0 +1,18 @@
+/// An error a handler throws to answer the client with a status and a message meant for people.
+/// Its message is shown to the user, so it must never carry internals.
+public struct HTTPError: Error, Sendable {
+    public var status: Int
+    public var message: String
+    /// The form or API field the message is about, when there is one.
+    public var field: String?
+    public var headers: [(String, String)] = []
+
+    public init(_ status: Int, _ message: String, field: String? = nil) {
+        self.status = status
+        self.message = message
+        self.field = field
+    }
+
+    public static func notFound(_ what: String = "This page does not exist.") -> HTTPError { HTTPError(404, what) }
+    public static func badRequest(_ message: String, field: String? = nil) -> HTTPError { HTTPError(400, message, field: field) }
+}

@@ -1,0 +1,29 @@
+import FastCGI
+import Foundation
+
+/// HTML page responses.
+public enum HTMLResponse {
+    public static func make(status: Int = 200, _ html: HTML) -> FastCGIResponse {
+        var r = FastCGIResponse(status: status, body: Array(html.text.utf8))
+        try? r.setHeader("Content-Type", "text/html; charset=utf-8")
+        return r
+    }
+}
+
+/// JSON responses; encoding our own `Encodable` types cannot fail in practice, and if it did
+/// the client still gets valid JSON.
+public enum JSONResponse {
+    static let encoder: JSONEncoder = {
+        let e = JSONEncoder()
+        e.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        e.dateEncodingStrategy = .iso8601
+        return e
+    }()
+
+    public static func make<T: Encodable>(status: Int = 200, _ value: T) -> FastCGIResponse {
+        let data = (try? encoder.encode(value)) ?? Data(#"{"error":"internal error"}"#.utf8)
+        var r = FastCGIResponse(status: status, body: Array(data))
+        try? r.setHeader("Content-Type", "application/json")
+        return r
+    }
+}

@@ -1,0 +1,70 @@
+import FastCGI
+
+/// Handles one request that matched a route.
+public typealias RouteHandler = (RequestContext) throws -> FastCGIResponse
+
+/// Resolves the path first, then the method (so a known path with the wrong method is a 405
+/// with `Allow`, not a 404). Patterns are `/`-separated; a segment `:name` captures one segment.
+/// Literal segments win over captures, so `/login` is never taken for a city called "login".
+public final class Router {
+    private struct Route {
+        let segments: [Segment]
+        var handlers: [String: RouteHandler]
+    }
+    private enum Segment: Equatable {
+        case literal(String)
+        case capture(String)
+    }
+    private var routes: [Route] = []
+
+    public init() {}
+
+    public func add(_ method: String, _ pattern: String, _ handler: @escaping RouteHandler) {
+        let segments = Self.split(pattern).map { $0.hasPrefix(":") ? Segment.capture(String($0.dropFirst())) : .literal($0) }
+        if let i = routes.firstIndex(where: { $0.segments == segments }) {
+            routes[i].handlers[method] = handler
+        } else {
+            routes.append(Route(segments: segments, handlers: [method: handler]))
+        }
+    }
+
+    public func get(_ pattern: String, _ handler: @escaping RouteHandler) { add("GET", pattern, handler) }
+    public func post(_ pattern: String, _ handler: @escaping RouteHandler) { add("POST", pattern, handler) }
+
+    /// The outcome of resolving a request.
+    public enum Match {
+        case found(RouteHandler, [String: String])
+        case methodNotAllowed(allowed: [String])
+        case notFound
+    }
+
+    public func match(method: String, path: String) -> Match {
+        let parts = Self.split(path)
+        var best: (route: Route, captures: [String: String], literals: Int)?
+        for route in routes where route.segments.count == parts.count {
+            var captures: [String: String] = [:]
+            var literals = 0
+            var ok = true
+            for (segment, part) in zip(route.segments, parts) {
+                switch segment {
+                case .literal(let l):
+                    if l != part { ok = false } else { literals += 1 }
+                case .capture(let name):
+                    captures[name] = part
+                }
+                if !ok { break }
+            }
+            if ok, best == nil || literals > best!.literals { best = (route, captures, literals) }
+        }
+        guard let best else { return .notFound }
+        let lookup = method == "HEAD" ? "GET" : method
+        if let handler = best.route.handlers[lookup] { return .found(handler, best.captures) }
+        var allowed = best.route.handlers.keys.sorted()
+        if allowed.contains("GET") { allowed.append("HEAD") }
+        return .methodNotAllowed(allowed: allowed)
+    }
+
+    static func split(_ path: String) -> [String] {
+        path.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
+    }
+}

@@ -1,0 +1,92 @@
+import FastCGI
+import Testing
+@testable import Corkboard
+
+@Suite struct RouterTests {
+    func router() -> Router {
+        let r = Router()
+        r.get("/") { _ in FastCGIResponse(status: 200, body: Array("home".utf8)) }
+        r.get("/login") { _ in FastCGIResponse(status: 200, body: Array("login".utf8)) }
+        r.get("/:city") { c in FastCGIResponse(status: 200, body: Array("city \(c.parameter("city"))".utf8)) }
+        r.get("/post/:id") { _ in FastCGIResponse(status: 200, body: []) }
+        r.post("/post/:id") { _ in FastCGIResponse(status: 200, body: []) }
+        return r
+    }
+
+    @Test func literalWinsOverCapture() {
+        guard case .found(_, let captures) = router().match(method: "GET", path: "/login") else {
+            Issue.record("no match"); return
+        }
+        #expect(captures.isEmpty)
+    }
+
+    @Test func captureTakesOneSegment() {
+        guard case .found(_, let captures) = router().match(method: "GET", path: "/lisbon") else {
+            Issue.record("no match"); return
+        }
+        #expect(captures == ["city": "lisbon"])
+        if case .notFound = router().match(method: "GET", path: "/lisbon/extra/deep") {} else {
+            Issue.record("deeper path should not match")
+        }
+    }
+
+    @Test func wrongMethodIs405WithAllow() {
+        guard case .methodNotAllowed(let allowed) = router().match(method: "DELETE", path: "/post/7") else {
+            Issue.record("expected 405"); return
+        }
+        #expect(allowed == ["GET", "POST", "HEAD"])
+    }
+
+    @Test func headIsServedByGet() {
+        if case .found = router().match(method: "HEAD", path: "/") {} else { Issue.record("HEAD / should match GET") }
+    }
+
+    @Test func trailingAndDoubleSlashes() {
+        if case .found(_, let c) = router().match(method: "GET", path: "//lisbon/") { #expect(c["city"] == "lisbon") } else {
+            Issue.record("no match")
+        }
+    }
+}
+
+@Suite struct HTMLTests {
+    @Test func interpolationEscapes() {
+        let user = "<script>alert('x')</script> & \"q\""
+        let html: HTML = "<p>\(user)</p>"
+        #expect(html.text == "<p>&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;q&quot;</p>")
+    }
+
+    @Test func nestedFragmentsAreNotEscapedTwice() {
+        let inner: HTML = "<b>\("a&b")</b>"
+        let outer: HTML = "<div>\(inner)</div>"
+        #expect(outer.text == "<div><b>a&amp;b</b></div>")
+    }
+
+    @Test func prices() {
+        #expect(Layout.price(nil) == "free")
+        #expect(Layout.price(1250) == "$12.50")
+        #expect(Layout.price(1205) == "$12.05")
+        #expect(Layout.price(4000) == "$40")
+    }
+}
+
+@Suite struct CitySlugTests {
+    @Test func reservedNamesAreRefused() {
+        for slug in ["api", "post", "login", "signup", "account", "static", "images", "healthz", "metrics", "status"] {
+            #expect(City.slugProblem(slug) != nil, "\(slug) must be reserved")
+        }
+    }
+
+    @Test func ordinarySlugs() {
+        #expect(City.slugProblem("lisbon") == nil)
+        #expect(City.slugProblem("new-york") == nil)
+        #expect(City.slugProblem("New York") != nil)
+        #expect(City.slugProblem("-x") != nil)
+        #expect(City.slugProblem("x") != nil)
+    }
+
+    @Test func slugFromName() {
+        #expect(Slug.make("Lower East Side") == "lower-east-side")
+        #expect(Slug.make("São Paulo") == "sao-paulo")
+        #expect(Slug.make("  Gangnam-gu ") == "gangnam-gu")
+    }
+}
