@@ -1,0 +1,97 @@
+import Foundation
+import Logging
+import MariaDB
+
+/// Sample data for the demo and the tests: cities with time zones and neighbourhoods, the
+/// categories, and a few dozen recent posts per city from one sample poster. Idempotent:
+/// cities and categories are upserted, posts are added only when the sample poster has none.
+public struct Seeder {
+    let database: Database
+    let logger: Logger
+
+    public init(database: Database, logger: Logger) {
+        self.database = database
+        self.logger = logger
+    }
+
+    public static let cities: [(slug: String, name: String, timeZone: String, neighbourhoods: [String])] = [
+        ("lisbon", "Lisbon", "Europe/Lisbon", ["Alfama", "Baixa", "Belém", "Campo de Ourique", "Graça", "Príncipe Real"]),
+        ("seoul", "Seoul", "Asia/Seoul", ["Gangnam", "Hongdae", "Itaewon", "Jongno", "Mapo", "Songpa"]),
+        ("chicago", "Chicago", "America/Chicago", ["Hyde Park", "Lincoln Park", "Logan Square", "Pilsen", "Wicker Park"]),
+    ]
+
+    public static let categories: [(slug: String, name: String)] = [
+        ("furniture", "Furniture"), ("electronics", "Electronics"), ("bikes", "Bikes"), ("cars", "Cars & trucks"),
+        ("housing", "Housing"), ("jobs", "Jobs"), ("services", "Services"), ("free", "Free stuff"),
+        ("clothes", "Clothes"), ("music", "Musical instruments"),
+    ]
+
+    static let samplePoster = "sample-poster@corkboard.invalid"
+
+    /// Adds what is missing; `postsPerCity` only matters on the first run.
+    public func run(postsPerCity: Int = 40) throws {
+        let cityStore = CityStore(database: database)
+        for city in Self.cities {
+            try cityStore.create(slug: city.slug, name: city.name, timeZone: city.timeZone, neighbourhoods: city.neighbourhoods)
+        }
+        for (index, category) in Self.categories.enumerated() {
+            _ = try database.write("""
+                INSERT INTO categories (slug, name, sort) VALUES (\(category.slug), \(category.name), \(index))
+                ON DUPLICATE KEY UPDATE name = VALUES(name), sort = VALUES(sort)
+                """)
+        }
+        logger.info("seeded cities and categories", metadata: ["cities": "\(Self.cities.count)", "categories": "\(Self.categories.count)"])
+
+        let now = Date()
+        // The sample poster can never log in: its hash is not a valid password hash.
+        _ = try database.write("""
+            INSERT IGNORE INTO users (email, password_hash, role, email_verified_at, created_at, updated_at)
+            VALUES (\(Self.samplePoster), '!', 'user', \(now), \(now), \(now))
+            """)
+        guard let poster = try database.read("SELECT id FROM users WHERE email = \(Self.samplePoster)").first else { return }
+        let userID = try poster.decode("id", as: Int64.self)
+        let existing = try database.read("SELECT COUNT(*) AS n FROM posts WHERE user_id = \(userID)").first
+        if try existing?.decode("n", as: Int64.self) ?? 0 > 0 {
+            logger.info("sample posts already present")
+            return
+        }
+        let categoryIDs = try database.read("SELECT id, slug FROM categories").reduce(into: [String: Int64]()) {
+            $0[try $1.decode("slug", as: String.self)] = try $1.decode("id", as: Int64.self)
+        }
+        var generator = SeededGenerator(seed: 20261124)
+        var total = 0
+        try database.transaction { conn in
+            for city in try cityStore.all() {
+                let hoods = try conn.query("SELECT id FROM neighbourhoods WHERE city_id = \(city.id)").map { try $0.decode("id", as: Int64.self) }
+                for i in 0..<postsPerCity {
+                    let sample = SampleAd.all[(i + Int(city.id)) % SampleAd.all.count]
+                    let age = Double(i) * (6.5 * 86_400 / Double(max(postsPerCity, 1))) + Double(generator.next() % 600)
+                    let created = now.addingTimeInterval(-age)
+                    let hood: Int64? = hoods.isEmpty || i % 5 == 4 ? nil : hoods[Int(generator.next() % UInt64(hoods.count))]
+                    let price: Int64? = sample.category == "free" ? nil : sample.price + Int64(generator.next() % 20) * 100
+                    _ = try conn.execute("""
+                        INSERT INTO posts (user_id, city_id, neighbourhood_id, category_id, title, description,
+                                           price_minor, location_text, created_at, updated_at)
+                        VALUES (\(userID), \(city.id), \(hood), \(categoryIDs[sample.category] ?? categoryIDs.values.first!),
+                                \(sample.title), \(sample.description), \(price), \(nil as String?), \(created), \(created))
+                        """)
+                    total += 1
+                }
+            }
+        }
+        logger.info("seeded sample posts", metadata: ["posts": "\(total)"])
+    }
+}
+
+/// A small deterministic generator so the sample data is the same on every machine.
+struct SeededGenerator: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
