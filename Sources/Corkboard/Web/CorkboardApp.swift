@@ -21,7 +21,7 @@ public final class CorkboardApp: FastCGIResponder {
         registerRoutes()
     }
 
-    /// Every route of the site, in one place.
+    /// Every route of the site: each feature registers its own (see its `*Routes.swift`).
     func registerRoutes() {
         router.get("/") { try HomeHandler.home($0) }
         router.get("/healthz") { try HealthHandler.healthz($0) }
@@ -33,19 +33,21 @@ public final class CorkboardApp: FastCGIResponder {
     public func respond(to request: FastCGIRequest) throws -> FastCGIResponse {
         var response: FastCGIResponse
         let method = request.method
+        let context: RequestContext
         switch router.match(method: method, path: request.path) {
         case .found(let handler, let captures):
-            let context = RequestContext(request: request, pathParameters: captures, app: self)
+            context = RequestContext(request: request, pathParameters: captures, app: self)
             response = handle(context, handler)
         case .methodNotAllowed(let allowed):
-            let context = RequestContext(request: request, pathParameters: [:], app: self)
+            context = RequestContext(request: request, pathParameters: [:], app: self)
             var error = HTTPError(405, "This address does not accept \(method) requests.")
             error.headers = [("Allow", allowed.joined(separator: ", "))]
             response = errorResponse(error, context)
         case .notFound:
-            let context = RequestContext(request: request, pathParameters: [:], app: self)
+            context = RequestContext(request: request, pathParameters: [:], app: self)
             response = errorResponse(.notFound(), context)
         }
+        for (name, value) in context.responseHeaders { try? response.addHeader(name, value) }
         if method == "HEAD" { response.body = [] }
         SecurityHeaders.apply(to: &response)
         return response

@@ -2,10 +2,22 @@ import FastCGI
 import MariaDB
 
 /// What a handler gets: the request, its path captures and the worker's services.
-public struct RequestContext {
+/// A class, so that what a request works out once (its session, its form) is kept for the
+/// rest of that request by extensions that add stored state through `storage`.
+public final class RequestContext {
     public let request: FastCGIRequest
     public let pathParameters: [String: String]
     public let app: CorkboardApp
+    /// Per-request values that feature extensions compute once (e.g. the session's user).
+    public var storage: [String: Any] = [:]
+    /// Headers to add to whatever response this request ends with (e.g. Set-Cookie).
+    public var responseHeaders: [(String, String)] = []
+
+    public init(request: FastCGIRequest, pathParameters: [String: String], app: CorkboardApp) {
+        self.request = request
+        self.pathParameters = pathParameters
+        self.app = app
+    }
 
     public var database: Database { app.database }
 
@@ -18,6 +30,6 @@ public struct RequestContext {
     /// Whether the peer is this host; nginx also restricts operator routes to loopback.
     public var isLoopback: Bool {
         let addr = request.remoteAddress ?? ""
-        return addr == "127.0.0.1" || addr == "::1" || addr.hasPrefix("127.") || addr == "::ffff:127.0.0.1"
+        return addr == "::1" || addr.hasPrefix("127.") || addr.hasPrefix("::ffff:127.")
     }
 }
