@@ -126,6 +126,21 @@ wait_for() {
     die "timed out after ${secs}s waiting for $what"
 }
 
+# port_free PORT: nothing accepts connections on 127.0.0.1:PORT.
+port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+# check_ports: every port of a component that is not running yet must be free, or say who to ask.
+check_ports() {
+    local spec name file word port busy=()
+    for spec in "primary:$PRIMARY_PID:mariadbd:$PRIMARY_PORT" "replica:$REPLICA_PID:mariadbd:$REPLICA_PORT" \
+        "smtp:$SMTP_PID:mailcatcher:$SMTP_PORT" "nginx:$NGINX_PID:nginx:$HTTPS_PORT" "nginx:$NGINX_PID:nginx:$HTTP_PORT"; do
+        IFS=: read -r name file word port <<<"$spec"
+        pid_alive "$file" "$word" && continue
+        port_free "$port" || busy+=("$port ($name)")
+    done
+    ((${#busy[@]} == 0)) || die "port(s) already in use by something else: ${busy[*]}; pick another CB_PORT_BASE (now $PORT_BASE)"
+}
+
 # ---------------------------------------------------------------------------------------------
 # deps / build
 
@@ -458,6 +473,7 @@ cmd_start() {
     fi
     bin="$(bin_path)"
     [[ -x "$bin" ]] || die "no corkboard binary at $bin; run: scripts/stack.sh build (or set CB_BIN)"
+    check_ports
     prepare_dirs
     ensure_secrets
     ensure_tls
