@@ -482,11 +482,7 @@ cmd_start() {
     write_config
     write_stack_env
     say "migrating and seeding"
-    if [[ "$("$bin" --help 2>&1 || true)" =~ [[:space:]]migrate[[:space:]] ]]; then
-        "$bin" migrate --config "$CONF" >>"$LOG/migrate.log" 2>&1 || { tail -n 20 "$LOG/migrate.log" >&2; die "corkboard migrate failed; see $LOG/migrate.log"; }
-    else
-        warn "this corkboard binary has no migrate subcommand yet; skipping migrations"
-    fi
+    "$bin" migrate --config "$CONF" >>"$LOG/migrate.log" 2>&1 || { tail -n 20 "$LOG/migrate.log" >&2; die "corkboard migrate failed; see $LOG/migrate.log"; }
     "$bin" seed --config "$CONF" >>"$LOG/migrate.log" 2>&1 || { tail -n 20 "$LOG/migrate.log" >&2; die "corkboard seed failed; see $LOG/migrate.log"; }
     cmd_pool_start
     start_nginx
