@@ -87,9 +87,20 @@ public final class Database {
         servers.map { s in
             let clock = ContinuousClock()
             let start = clock.now
-            let error = MariaDBConnection.probe(address: s.address, config: config)
-            return ServerHealth(address: s.address, role: s.role, reachable: error == nil,
-                                elapsed: clock.now - start, error: error?.debugDescription)
+            var failure: MariaDBError?
+            do {
+                // The worker's own connection (opened if needed), pinged: what a query would use,
+                // without the cost of a fresh handshake on every health check.
+                try connection(to: s).ping()
+            } catch let e as MariaDBError {
+                s.connection?.close()
+                s.connection = nil
+                failure = e
+            } catch {
+                failure = MariaDBError(.client, message: "\(error)")
+            }
+            return ServerHealth(address: s.address, role: s.role, reachable: failure == nil,
+                                elapsed: clock.now - start, error: failure?.debugDescription)
         }
     }
 
@@ -110,7 +121,10 @@ public final class Database {
     }
 
     private func connection(for route: Route) throws -> MariaDBConnection {
-        let s = server(for: route)
+        try connection(to: server(for: route))
+    }
+
+    private func connection(to s: Server) throws -> MariaDBConnection {
         if let c = s.connection { return c }
         var l = logger
         l[metadataKey: "server"] = "\(s.address)"

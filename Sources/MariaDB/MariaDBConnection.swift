@@ -353,22 +353,4 @@ public final class MariaDBConnection {
         }
         return m
     }
-
-    /// Connects, checks the server answers, and disconnects; every timeout is the connect
-    /// timeout so a down or hung server answers quickly. nil on success, else the error.
-    static func probe(address: ServerAddress, config: DatabaseConfig) -> MariaDBError? {
-        var cfg = config
-        cfg.readTimeout = config.connectTimeout
-        cfg.writeTimeout = config.connectTimeout
-        do {
-            let m = try open(address: address, config: cfg)
-            defer { mysql_close(m) }
-            if mysql_ping(m) != 0 { return MariaDBError.fromConnection(m) }
-            return nil
-        } catch let e as MariaDBError {
-            return e
-        } catch {
-            return MariaDBError(.client, message: "\(error)")
-        }
-    }
 }
