@@ -43,5 +43,17 @@ row() {
 
 echo "stack $CB_STACK, $CB_HTTPS_URL, wrk -t$THREADS -c$CONNECTIONS -d$DURATION, $(nproc) cores"
 printf '%-22s %10s %9s %9s %9s\n' "target" "req/s" "p50" "p90" "p99"
+# The ceiling for any pool route: a bare libfcgi responder (C, no routing, no database) run by
+# the same pool master with the same worker count, answering a body as large as /healthz's.
+bare_bin="$CB_RUN_DIR/bare-responder"
+gcc -O2 -o "$bare_bin" scripts/bench/bare-responder.c -lfcgi
+body_bytes="$(curl -s --cacert "$CB_CA_FILE" "$CB_HTTPS_URL/healthz" | wc -c)"
+BARE_BODY_BYTES="$body_bytes" CORKBOARD_LISTEN="unix:$CB_RUN_DIR/bare.sock" \
+    "$CB_BIN" serve --config "$CB_CONFIG" --worker-command "$bare_bin" >>"$CB_RUN_DIR/bare.log" 2>&1 &
+bare_pid=$!
+trap 'kill -TERM $bare_pid 2>/dev/null; wait $bare_pid 2>/dev/null; [[ -n "$started" ]] && scripts/stack.sh stop' EXIT
+for _ in $(seq 50); do [[ -S "$CB_RUN_DIR/bare.sock" ]] && break; sleep 0.1; done
+
 row "GET /healthz (pool)" /healthz
+row "bare libfcgi (ceiling)" /_bench/bare
 row "GET static (nginx)" /static/corkboard.css
