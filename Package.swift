@@ -16,6 +16,12 @@ let package = Package(
         .systemLibrary(name: "CFastCGI", pkgConfig: "fcgi", providers: [.apt(["libfcgi-dev"])]),
         .systemLibrary(name: "CMariaDB", pkgConfig: "libmariadb", providers: [.apt(["libmariadb-dev"])]),
         .systemLibrary(name: "COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
+        .systemLibrary(name: "CArgon2", pkgConfig: "libargon2", providers: [.apt(["libargon2-dev"])]),
+        .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+        .systemLibrary(name: "CVips", pkgConfig: "vips", providers: [.apt(["libvips-dev"])]),
+        // Fixed-argument wrappers for variadic C calls Swift cannot make (curl_easy_setopt, libvips).
+        .target(name: "CCurlShim", dependencies: ["CCurl"]),
+        .target(name: "CVipsShim", dependencies: ["CVips"]),
         // Fixed-argument C helpers for calls Swift cannot make (variadic prctl, signal flags, atomics on shared memory).
         .target(name: "CSupport"),
 
@@ -23,7 +29,8 @@ let package = Package(
                                                 .product(name: "Logging", package: "swift-log")]),
         .target(name: "MariaDB", dependencies: ["CMariaDB",
                                                 .product(name: "Logging", package: "swift-log")]),
-        .target(name: "Corkboard", dependencies: ["FastCGI", "MariaDB", "COpenSSL", "CSupport",
+        .target(name: "Corkboard", dependencies: ["FastCGI", "MariaDB", "COpenSSL", "CSupport", "CArgon2",
+                                                  "CCurl", "CCurlShim", "CVips", "CVipsShim",
                                                   .product(name: "Logging", package: "swift-log")]),
         .executableTarget(name: "corkboard", dependencies: [
             "Corkboard", "FastCGI", "MariaDB",

@@ -14,7 +14,8 @@ struct CorkboardCommand: ParsableCommand {
             when it exists) and the environment: every key can be overridden by CORKBOARD_<KEY>, e.g. \
             CORKBOARD_WORKERS=8. systemd/corkboard.conf documents every key and its default.
             """,
-        subcommands: [ServeCommand.self, WorkerCommand.self, MigrateCommand.self, SeedCommand.self])
+        subcommands: [ServeCommand.self, WorkerCommand.self, MigrateCommand.self, SeedCommand.self,
+                      UserCommand.self, MailerCommand.self, MailCommand.self, GCPhotosCommand.self])
 }
 
 /// Options every command shares.

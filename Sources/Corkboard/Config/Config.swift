@@ -19,9 +19,9 @@ public struct Config: Sendable {
     public var staticRoot: String
     public var migrationsDir: String
     public var logLevel: Logger.Level
-    public var smtpHost: String
-    public var smtpPort: Int
-    public var mailFrom: String
+    public var accounts: AccountsConfig
+    public var mail: MailConfig
+    public var posts: PostsConfig
 
     /// Loads `path` (or `CORKBOARD_CONFIG`, or the default path when it exists) plus the environment.
     public static func load(path: String?, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> Config {
@@ -71,9 +71,9 @@ public struct Config: Sendable {
             throw file.fail("log_level", "must be one of trace, debug, info, notice, warning, error, critical")
         }
         logLevel = parsed
-        smtpHost = file.string("smtp_host", default: "127.0.0.1")
-        smtpPort = try file.int("smtp_port", default: 25, range: 1...65535)
-        mailFrom = file.string("mail_from", default: "Corkboard <no-reply@localhost>")
+        accounts = try AccountsConfig(file: file)
+        mail = try MailConfig(file: file)
+        posts = try PostsConfig(file: file)
     }
 
     static func listenAddress(_ file: ConfigFile) throws -> ListenAddress {

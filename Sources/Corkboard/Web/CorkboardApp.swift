@@ -26,6 +26,8 @@ public final class CorkboardApp: FastCGIResponder {
         router.get("/") { try HomeHandler.home($0) }
         router.get("/healthz") { try HealthHandler.healthz($0) }
         router.get("/status") { try StatusHandler.status($0) }
+        AccountRoutes.register(on: router)
+        PostRoutes.register(on: router)
         router.get("/post/:id") { try PostPageHandler.show($0) }
         router.get("/:city") { try CityHandler.show($0) }
     }
