@@ -35,6 +35,13 @@ int cb_memfd_create(const char *name) { return memfd_create(name, MFD_CLOEXEC); 
 uint64_t cb_atomic_load_u64(const uint64_t *p) { return __atomic_load_n(p, __ATOMIC_SEQ_CST); }
 void cb_atomic_store_u64(uint64_t *p, uint64_t v) { __atomic_store_n(p, v, __ATOMIC_SEQ_CST); }
 uint64_t cb_atomic_add_u64(uint64_t *p, uint64_t v) { return __atomic_add_fetch(p, v, __ATOMIC_SEQ_CST); }
+uint64_t cb_atomic_bump_u64(uint64_t *p, uint64_t v) {
+    uint64_t old = __atomic_load_n(p, __ATOMIC_SEQ_CST), next;
+    do {
+        next = old + 1 > v ? old + 1 : v;
+    } while (!__atomic_compare_exchange_n(p, &old, next, 0, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST));
+    return next;
+}
 int64_t cb_atomic_load_i64(const int64_t *p) { return __atomic_load_n(p, __ATOMIC_SEQ_CST); }
 void cb_atomic_store_i64(int64_t *p, int64_t v) { __atomic_store_n(p, v, __ATOMIC_SEQ_CST); }
 

@@ -10,7 +10,8 @@ import Foundation
 /// request text is advisory (a reader may see it mid-update, it is only for status pages).
 ///
 /// Layout (64-bit words): header 16 words, counters 256 words, then `slotCount` slots of 32
-/// words (8 numeric words + 192 bytes of request text).
+/// words (8 numeric words + 192 bytes of request text), then a table of 65 536 words that
+/// features index by hash (the hot-post cache keeps its invalidation generations there).
 public final class Scoreboard {
     /// Number of shared counters available to `add(counter:_:)`.
     public static let counterCount = 256
@@ -21,6 +22,8 @@ public final class Scoreboard {
     static let slotWords = 32
     static let slotTextOffset = 64
     static let slotTextCapacity = slotWords * 8 - slotTextOffset
+    /// Number of words in the shared table (`bumpTable`, `tableValue`).
+    public static let tableSize = 65_536
 
     /// The memfd backing the mapping.
     public let fd: Int32
@@ -43,7 +46,7 @@ public final class Scoreboard {
         if ownsFD { close(fd) }
     }
 
-    static func byteSize(slots: Int) -> Int { (headerWords + counterCount + slots * slotWords) * 8 }
+    static func byteSize(slots: Int) -> Int { (headerWords + counterCount + slots * slotWords + tableSize) * 8 }
 
     /// Creates a zeroed scoreboard with `slots` worker slots (master side).
     public static func create(slots: Int, masterPid: Int32 = getpid()) throws -> Scoreboard {
@@ -113,6 +116,28 @@ public final class Scoreboard {
         guard i >= 0 && i < Self.counterCount else { return 0 }
         return cb_atomic_load_u64(words + Self.headerWords + i)
     }
+
+    /// Sets shared counter `counter` to `v` (a gauge, e.g. the last measured replica lag).
+    public func set(counter: Int, _ v: UInt64) {
+        guard counter >= 0 && counter < Self.counterCount else { return }
+        cb_atomic_store_u64(words + Self.headerWords + counter, v)
+    }
+
+    // MARK: Shared table
+
+    private func tableWord(_ i: Int) -> UnsafeMutablePointer<UInt64> {
+        words + Self.headerWords + Self.counterCount + slotCount * Self.slotWords + (i & (Self.tableSize - 1))
+    }
+
+    /// Raises table word `index` (taken modulo the table size) to at least `atLeast`, and always
+    /// by at least one, atomically; returns the new value. Every process sees the change at once.
+    @discardableResult
+    public func bumpTable(_ index: Int, atLeast: UInt64) -> UInt64 {
+        cb_atomic_bump_u64(tableWord(index), atLeast)
+    }
+
+    /// The current value of table word `index` (modulo the table size).
+    public func tableValue(_ index: Int) -> UInt64 { cb_atomic_load_u64(tableWord(index)) }
 
     // MARK: Header (master)
 

@@ -8,11 +8,13 @@ public enum ServerRole: String, Sendable, Hashable {
 
 /// What a statement needs from the cluster; the router maps it to a server.
 public enum Route: Sendable, Hashable {
-    /// Changes data, or must see the latest data: the primary.
+    /// Changes data: the primary.
     case write
-    /// May be answered by any healthy, caught-up server. Today: the primary (read splitting
-    /// is a later change, made in `Database.server(for:)` only).
+    /// May be answered by a healthy, caught-up replica (else the primary).
     case read
+    /// A read that decides security (sessions, roles, bans, ownership before a write):
+    /// always the primary, so a lagging replica can never honour what was just revoked.
+    case primaryRead
 }
 
 /// One server's answer to a health check.
@@ -31,73 +33,137 @@ public struct ServerHealth: Sendable {
 
 /// The database cluster as one worker process sees it: one lazily opened connection per
 /// server, used from one thread.
+///
+/// Routing: `write` and `transaction` go to the primary, and so does `readPrimary`; `read`
+/// goes to a healthy replica (see `ReadRouter`), waiting there for the client's last write
+/// when the request carries a causal token, and falling back to the primary on timeout.
+/// A request starts with `beginRequest(causalToken:)`; after it, `lastCommittedGTID` says
+/// whether (and where) it wrote, for the next request's token.
 public final class Database {
     public let config: DatabaseConfig
     public var logger: Logger
+    /// Counts routing decisions (the app's shared-memory metrics); nil counts nothing.
+    public var observer: DatabaseObserver?
 
     /// One server of the cluster and this process's connection to it.
     final class Server {
         let address: ServerAddress
         let role: ServerRole
+        /// 0 for the primary, 1… for replicas (the observer's numbering).
+        let number: Int
         var connection: MariaDBConnection?
+        /// Replicas: what the last health check found, and when (monotonic seconds).
+        var state = ReplicaState.unknown
+        var checkedAt: Double = -.infinity
 
-        init(address: ServerAddress, role: ServerRole) {
+        init(address: ServerAddress, role: ServerRole, number: Int) {
             self.address = address
             self.role = role
+            self.number = number
         }
     }
 
-    private let servers: [Server]
+    let primaryServer: Server
+    let replicaServers: [Server]
+    var servers: [Server] { [primaryServer] + replicaServers }
+
+    /// Monotonic seconds until which the primary counts as down.
+    var primaryDownUntil: Double = -.infinity
+    /// Rotates reads over the usable replicas.
+    var turn = Int.random(in: 0..<1024)
+
+    // Per-request state (`beginRequest`).
+    /// The GTID the client last committed, to wait for before reading a replica.
+    public private(set) var causalToken: String?
+    /// The newest GTID this request committed on the primary; nil when it wrote nothing.
+    public private(set) var lastCommittedGTID: String?
+    /// The causal wait timed out this request: its reads go to the primary.
+    var causalFallback = false
+    /// Replicas already known to hold `causalToken` this request.
+    var caughtUp: Set<Int> = []
+    /// The primary connection's last seen `@@last_gtid`, to tell a writing transaction from a
+    /// read-only one.
+    var knownGTID: (connection: UInt64, gtid: String)?
 
     /// Connects nothing yet: each server's connection opens on first use.
     public init(config: DatabaseConfig, logger: Logger = Logger(label: "corkboard.database")) {
         self.config = config
         self.logger = logger
-        servers = [Server(address: config.primary, role: .primary)]
-            + config.replicas.map { Server(address: $0, role: .replica) }
+        primaryServer = Server(address: config.primary, role: .primary, number: 0)
+        replicaServers = config.replicas.enumerated().map { Server(address: $1, role: .replica, number: $0 + 1) }
     }
 
     deinit { close() }
 
-    /// Runs a read on the server the router picks.
+    /// Starts a request: forgets the previous one's causal state and takes this one's token
+    /// (a GTID such as `0-1-42` from the client's signed cookie; anything else is ignored).
+    public func beginRequest(causalToken token: String?) {
+        causalToken = token.flatMap { GTID.isValid($0) ? $0 : nil }
+        lastCommittedGTID = nil
+        causalFallback = false
+        caughtUp = []
+    }
+
+    /// Runs a read on the server the router picks: a healthy replica when there is one. A read
+    /// whose server dies under it is tried on the next one (reads are safe to repeat).
     public func read(_ sql: SQL) throws -> [Row] {
-        try connection(for: .read).query(sql, idempotent: true)
+        try routedRead(sql)
+    }
+
+    /// Runs a read on the primary, whatever the replicas say: for reads that decide security.
+    public func readPrimary(_ sql: SQL) throws -> [Row] {
+        try onPrimary { try $0.query(sql, idempotent: true) }
     }
 
     /// Runs a write on the primary. A write whose outcome is unknown throws `.outcomeUnknown`.
     @discardableResult
     public func write(_ sql: SQL) throws -> ExecResult {
-        try connection(for: .write).execute(sql, idempotent: false)
+        let result = try onPrimary { try $0.execute(sql, idempotent: false) }
+        if result.affectedRows > 0 { noteCommit() }
+        return result
     }
 
     /// Runs `body` in a transaction on the primary; see `MariaDBConnection.transaction`.
     @discardableResult
     public func transaction<T>(_ body: (MariaDBConnection) throws -> T) throws -> T {
-        try connection(for: .write).transaction(body)
+        let value = try onPrimary { try $0.transaction(body) }
+        noteCommit()
+        return value
     }
 
-    /// The primary's connection, for tools (migrations, scripts).
+    /// The primary's connection, for tools (migrations, scripts) and security reads that need
+    /// a connection of their own. Writes made on it directly are not tracked for causal reads.
     public func primary() throws -> MariaDBConnection {
-        try connection(for: .write)
+        try onPrimary { $0 }
     }
 
-    /// Checks every server with a fresh short-lived connection whose timeouts are all the
-    /// connect timeout, so a down or hung server answers within it.
+    /// What this worker last learned about each replica, in configuration order.
+    public var replicaStates: [(address: ServerAddress, state: ReplicaState)] {
+        replicaServers.map { ($0.address, $0.state) }
+    }
+
+    /// Whether this worker currently treats the primary as down.
+    public var primaryMarkedDown: Bool { Self.now() < primaryDownUntil }
+
+    /// Checks every server with the worker's own connection (opened if needed) and a ping.
     public func health() -> [ServerHealth] {
         servers.map { s in
             let clock = ContinuousClock()
             let start = clock.now
             var failure: MariaDBError?
             do {
-                // The worker's own connection (opened if needed), pinged: what a query would use,
-                // without the cost of a fresh handshake on every health check.
                 try connection(to: s).ping()
             } catch let e as MariaDBError {
-                s.connection?.close()
-                s.connection = nil
+                drop(s)
                 failure = e
             } catch {
                 failure = MariaDBError(.client, message: "\(error)")
+            }
+            if s.role == .primary {
+                if failure == nil { primaryDownUntil = -.infinity } else { markPrimaryDown() }
+            } else if failure != nil {
+                s.state = ReplicaState(skip: .unreachable)
+                s.checkedAt = Self.now()
             }
             return ServerHealth(address: s.address, role: s.role, reachable: failure == nil,
                                 elapsed: clock.now - start, error: failure?.debugDescription)
@@ -106,30 +172,79 @@ public final class Database {
 
     /// Closes every open connection.
     public func close() {
-        for s in servers {
-            s.connection?.close()
-            s.connection = nil
+        for s in servers { drop(s) }
+    }
+
+    // MARK: primary
+
+    /// Runs `body` on the primary's connection; a primary that cannot be reached is remembered
+    /// as down for `primaryRetryAfter` seconds, during which this fails at once.
+    func onPrimary<T>(_ body: (MariaDBConnection) throws -> T) throws -> T {
+        if primaryMarkedDown {
+            throw MariaDBError(.connectionFailed, message: "primary marked down after a failed connect")
+        }
+        do {
+            return try body(connection(to: primaryServer))
+        } catch let e as MariaDBError where e.code == .connectionFailed {
+            drop(primaryServer)
+            markPrimaryDown()
+            throw e
         }
     }
 
-    /// The router: which server answers a route. The one place read splitting will change.
-    func server(for route: Route) -> Server {
-        switch route {
-        case .write, .read:
-            return servers[0]
+    func markPrimaryDown() {
+        primaryDownUntil = Self.now() + config.primaryRetryAfter
+        observer?.primaryDown()
+        logger.warning("primary unreachable; writes paused", metadata: ["retry_after": "\(config.primaryRetryAfter)"])
+    }
+
+    /// After a committed write: remember its GTID for the client's next requests, and wait for
+    /// it in this request's own later reads. Only needed when there are replicas.
+    func noteCommit() {
+        guard !replicaServers.isEmpty, let conn = primaryServer.connection, !conn.inTransaction else { return }
+        guard let gtid = try? conn.query("SELECT @@last_gtid AS g").first?.decode("g", as: String.self),
+              GTID.isValid(gtid) else { return }
+        let id = conn.connectionID
+        if let known = knownGTID, known.connection == id, known.gtid == gtid { return }
+        knownGTID = (id, gtid)
+        lastCommittedGTID = gtid
+        if causalToken != gtid {
+            causalToken = gtid
+            caughtUp = []
         }
     }
 
-    private func connection(for route: Route) throws -> MariaDBConnection {
-        try connection(to: server(for: route))
-    }
+    // MARK: connections
 
-    private func connection(to s: Server) throws -> MariaDBConnection {
+    func connection(to s: Server) throws -> MariaDBConnection {
         if let c = s.connection { return c }
         var l = logger
         l[metadataKey: "server"] = "\(s.address)"
         let c = try MariaDBConnection(address: s.address, config: config, logger: l)
         s.connection = c
         return c
+    }
+
+    func drop(_ s: Server) {
+        s.connection?.close()
+        s.connection = nil
+    }
+
+    /// Monotonic seconds.
+    static func now() -> Double {
+        var ts = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &ts)
+        return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
+    }
+}
+
+/// GTID text as MariaDB writes it: `domain-server-sequence`, comma-separated for several domains.
+enum GTID {
+    static func isValid(_ text: String) -> Bool {
+        guard !text.isEmpty, text.utf8.count <= 200 else { return false }
+        return text.split(separator: ",", omittingEmptySubsequences: false).allSatisfy { part in
+            let fields = part.split(separator: "-", omittingEmptySubsequences: false)
+            return fields.count == 3 && fields.allSatisfy { !$0.isEmpty && $0.count <= 20 && $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) }
+        }
     }
 }

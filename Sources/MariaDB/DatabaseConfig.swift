@@ -39,7 +39,6 @@ public struct ServerAddress: Sendable, Hashable, CustomStringConvertible {
 }
 
 /// The database cluster: one primary for writes and any number of replicas for reads.
-/// Until read splitting lands every query goes to the primary; the shape is final.
 public struct DatabaseConfig: Sendable {
     public var primary: ServerAddress
     public var replicas: [ServerAddress]
@@ -54,6 +53,13 @@ public struct DatabaseConfig: Sendable {
     public var writeTimeout: Int
     /// Seconds a replica may lag before reads skip it (used by read splitting).
     public var maxReplicaLag: Int
+    /// Seconds a causal read waits on a replica for the client's last write before it reads
+    /// the primary instead.
+    public var causalWaitTimeout: Double = 0.2
+    /// Seconds a worker trusts its last health check of a replica before checking it again.
+    public var healthCheckInterval: Double = 1.0
+    /// Seconds a primary that failed to connect is treated as down (writes answer at once).
+    public var primaryRetryAfter: Double = 2.0
 
     public init(primary: ServerAddress, replicas: [ServerAddress] = [], user: String = "corkboard",
                 password: String = "", database: String = "corkboard", connectTimeout: Int = 2,
