@@ -3,6 +3,7 @@
 # and nginx (TLS) — everything on loopback, owned by this checkout, never the system services.
 #
 #   scripts/stack.sh deps|build|start|stop|status|pool-start|pool-stop|logs [-f]
+#   scripts/stack.sh mailer-start|mailer-stop|smtp-start|smtp-stop   (one process of the stack)
 #
 # CB_STACK      instance name: demo (default), test (wiped and started fresh), bench, …
 # CB_PORT_BASE  first port: 18400 demo, 18500 test, 18700 bench; +6 primary, +7 replica,
@@ -57,6 +58,7 @@ PRIMARY_PID="$RUN/primary.pid"
 REPLICA_PID="$RUN/replica.pid"
 SMTP_PID="$RUN/smtp.pid"
 POOL_PID="$RUN/pool.pid"
+MAILER_PID="$RUN/mailer.pid"
 POOL_SOCK="$RUN/pool.sock"
 NGINX_PID="$RUN/nginx.pid"
 NGINX_CONF="$VAR/nginx.conf"
@@ -361,6 +363,8 @@ log_level = info
 smtp_host = 127.0.0.1
 smtp_port = $SMTP_PORT
 mail_from = Corkboard <noreply@localhost>
+smtp_timeout = 10
+mailer_poll_interval = 1
 EOF
     chmod 0600 "$CONF"
 }
@@ -392,6 +396,30 @@ cmd_pool_stop() {
     # SIGTERM = drain: the master waits for in-flight requests (shutdown_timeout) and reaps workers.
     stop_pid pool "$POOL_PID" serve TERM 20
     rm -f "$POOL_SOCK"
+}
+
+# ---------------------------------------------------------------------------------------------
+# the mailer (outbox → the SMTP catcher)
+
+cmd_mailer_start() {
+    local bin
+    bin="$(bin_path)"
+    [[ -x "$bin" ]] || die "no corkboard binary at $bin; run: scripts/stack.sh build"
+    [[ -f "$CONF" ]] || die "no $CONF; run: scripts/stack.sh start"
+    if pid_alive "$MAILER_PID" mailer; then
+        say "mailer already running (pid $(cat "$MAILER_PID"))"
+        return 0
+    fi
+    setsid "$bin" mailer --config "$CONF" </dev/null >>"$LOG/mailer.log" 2>&1 &
+    echo $! >"$MAILER_PID"
+    sleep 0.3
+    pid_alive "$MAILER_PID" mailer || { tail -n 20 "$LOG/mailer.log" >&2; die "the mailer exited at start; see $LOG/mailer.log"; }
+    say "mailer running (pid $(cat "$MAILER_PID"), log $LOG/mailer.log)"
+}
+
+cmd_mailer_stop() {
+    # SIGTERM: the mailer finishes the message it is sending (smtp_timeout at most), then exits.
+    stop_pid mailer "$MAILER_PID" mailer TERM 15
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -447,6 +475,7 @@ CB_RUN_DIR=$RUN
 CB_LOG_DIR=$LOG
 CB_POOL_PIDFILE=$POOL_PID
 CB_POOL_SOCKET=$POOL_SOCK
+CB_MAILER_PIDFILE=$MAILER_PID
 CB_NGINX_PIDFILE=$NGINX_PID
 CB_PRIMARY_PORT=$PRIMARY_PORT
 CB_REPLICA_PORT=$REPLICA_PORT
@@ -485,12 +514,14 @@ cmd_start() {
     "$bin" migrate --config "$CONF" >>"$LOG/migrate.log" 2>&1 || { tail -n 20 "$LOG/migrate.log" >&2; die "corkboard migrate failed; see $LOG/migrate.log"; }
     "$bin" seed --config "$CONF" >>"$LOG/migrate.log" 2>&1 || { tail -n 20 "$LOG/migrate.log" >&2; die "corkboard seed failed; see $LOG/migrate.log"; }
     cmd_pool_start
+    cmd_mailer_start
     start_nginx
     say "stack '$CB_STACK' up in $((SECONDS - t0))s: https://127.0.0.1:$HTTPS_PORT/ (env: $STACK_ENV)"
 }
 
 cmd_stop() {
     stop_pid nginx "$NGINX_PID" nginx QUIT 10
+    cmd_mailer_stop
     cmd_pool_stop
     stop_pid smtp "$SMTP_PID" mailcatcher TERM 5
     stop_pid replica "$REPLICA_PID" mariadbd TERM 60
@@ -502,7 +533,7 @@ cmd_status() {
     local name file word
     printf 'stack %s (ports %s..%s, run dir %s)\n' "$CB_STACK" "$PORT_BASE" "$HTTP_PORT" "$RUN"
     for spec in "primary:$PRIMARY_PID:mariadbd" "replica:$REPLICA_PID:mariadbd" "smtp:$SMTP_PID:mailcatcher" \
-        "pool:$POOL_PID:serve" "nginx:$NGINX_PID:nginx"; do
+        "pool:$POOL_PID:serve" "mailer:$MAILER_PID:mailer" "nginx:$NGINX_PID:nginx"; do
         IFS=: read -r name file word <<<"$spec"
         if pid_alive "$file" "$word"; then
             printf '  %-8s running (pid %s)\n' "$name" "$(tr -dc '0-9' <"$file")"
@@ -535,9 +566,13 @@ case "${1:-}" in
     status) cmd_status ;;
     pool-start) cmd_pool_start ;;
     pool-stop) cmd_pool_stop ;;
+    mailer-start) cmd_mailer_start ;;
+    mailer-stop) cmd_mailer_stop ;;
+    smtp-start) start_smtp ;;
+    smtp-stop) stop_pid smtp "$SMTP_PID" mailcatcher TERM 5 ;;
     logs) cmd_logs "${2:-}" ;;
     *)
-        sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'
+        sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'
         exit 2
         ;;
 esac
