@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[2]
-UNITS = ["corkboard.socket", "corkboard.service", "corkboard-migrate.service"]
+UNITS = ["corkboard.socket", "corkboard.service", "corkboard-migrate.service", "corkboard-mailer.service"]
 
 
 def children_of(pid: int) -> list:
