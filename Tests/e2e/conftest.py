@@ -46,6 +46,7 @@ class Stack:
         self.log_dir = e.get("CB_LOG_DIR", "")
         self.pool_pidfile = e["CB_POOL_PIDFILE"]
         self.pool_socket = e["CB_POOL_SOCKET"]
+        self.mailer_pidfile = e.get("CB_MAILER_PIDFILE", "")
         self.primary_port = int(e["CB_PRIMARY_PORT"])
         self.replica_port = int(e["CB_REPLICA_PORT"])
         self.primary_socket = e.get("CB_PRIMARY_SOCKET", "")
@@ -91,6 +92,22 @@ class Stack:
     def pool_stop(self) -> None:
         """`scripts/stack.sh pool-stop`: SIGTERM (drain) and wait for the master to exit."""
         self._stack("pool-stop")
+
+    def mailer_start(self) -> None:
+        """`scripts/stack.sh mailer-start`: the stack's `corkboard mailer` (pid file CB_MAILER_PIDFILE)."""
+        self._stack("mailer-start")
+
+    def mailer_stop(self) -> None:
+        """`scripts/stack.sh mailer-stop`: SIGTERM (the current message finishes) and wait for exit."""
+        self._stack("mailer-stop")
+
+    def smtp_start(self) -> None:
+        """`scripts/stack.sh smtp-start`: the SMTP catcher; returns once it accepts connections."""
+        self._stack("smtp-start")
+
+    def smtp_stop(self) -> None:
+        """`scripts/stack.sh smtp-stop`: stop the SMTP catcher (the relay is down)."""
+        self._stack("smtp-stop")
 
     def wait_healthy(self, timeout: float = 15.0) -> None:
         """Wait until GET /healthz through nginx answers 200."""
