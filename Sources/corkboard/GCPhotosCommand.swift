@@ -1,13 +1,33 @@
 import ArgumentParser
 import Corkboard
+import Foundation
+import MariaDB
 
-/// `corkboard gc-photos`.
+/// `corkboard gc-photos`: deletes photo files that no live post and no pending upload uses.
 struct GCPhotosCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "gc-photos", abstract: "Delete photo files no post references (safe to run at any time).")
+    static let configuration = CommandConfiguration(
+        commandName: "gc-photos",
+        abstract: "Delete photo files no post references (safe to run at any time).",
+        discussion: """
+            Deletes expired uploads, then every photo (display file and thumbnail) that no live post \
+            references, no upload holds, and that was last used more than `photo_gc_grace` seconds ago; \
+            then stray and temporary files under images_root older than that. Photos of deleted posts \
+            (and of deleted accounts' posts) are unreferenced. Prints a JSON report.
+            """)
 
     @OptionGroup var options: GlobalOptions
 
+    @Option(help: "Override photo_gc_grace, in seconds (tests; keep it longer than any request).")
+    var grace: Int?
+
     func run() throws {
-        throw ValidationError("`corkboard gc-photos` is not built yet")
+        let (config, logger) = options.load(label: "corkboard.gc-photos")
+        let database = Database(config: config.database, logger: logger)
+        defer { database.close() }
+        let collector = PhotoCollector(database: database, files: PhotoFiles(root: config.imagesRoot),
+                                       grace: TimeInterval(grace ?? config.posts.photoGCGrace), logger: logger)
+        let report = try collector.run()
+        let json = try JSONEncoder().encode(report)
+        print(String(decoding: json, as: UTF8.self))
     }
 }

@@ -1,0 +1,106 @@
+import Foundation
+import Logging
+import MariaDB
+
+/// `corkboard gc-photos`: deletes photo files nothing needs any more. Safe to run at any time
+/// and from several hosts at once.
+///
+/// A photo is collected when no live post references it (photos of soft-deleted posts — a
+/// deleted post, or every post of a deleted account — count as unreferenced), no upload row
+/// holds it, and it was last used longer ago than the grace period (`photo_gc_grace`, longer
+/// than any request). Each photo is decided and deleted inside one transaction that holds its
+/// `photos` row lock (see `PhotoRegistry` for the writer's side), file first, row second.
+/// Then stray files — no `photos` row at all (a crash between write and registration cannot
+/// happen, but a restored backup can) and temporary files — older than the grace period go too.
+public struct PhotoCollector {
+    let database: Database
+    let files: PhotoFiles
+    let grace: TimeInterval
+    let logger: Logger
+
+    public init(database: Database, files: PhotoFiles, grace: TimeInterval, logger: Logger) {
+        self.database = database
+        self.files = files
+        self.grace = grace
+        self.logger = logger
+    }
+
+    /// What one run did.
+    public struct Report: Sendable, Codable {
+        public var expiredUploads = 0
+        public var photos = 0
+        public var files = 0
+    }
+
+    public func run(now: Date = Date()) throws -> Report {
+        var report = Report()
+        let cutoff = now.addingTimeInterval(-grace)
+        // Expired uploads, in small batches.
+        while true {
+            let n = try database.write("DELETE FROM uploads WHERE expires_at <= \(now) LIMIT 500").affectedRows
+            report.expiredUploads += Int(n)
+            if n < 500 { break }
+        }
+        // Candidates (read without locks; each is re-checked under its lock).
+        let candidates = try database.transaction { conn in
+            try conn.query("""
+                SELECT ph.sha256 FROM photos ph
+                WHERE ph.last_used_at < \(cutoff)
+                  AND NOT EXISTS (SELECT 1 FROM post_images pi JOIN posts p ON p.id = pi.post_id
+                                  WHERE pi.image_sha256 = ph.sha256 AND p.deleted_at IS NULL)
+                  AND NOT EXISTS (SELECT 1 FROM uploads u WHERE u.sha256 = ph.sha256)
+                LIMIT 10000
+                """).map { try $0.decode("sha256", as: [UInt8].self) }
+        }
+        for sha in candidates where try collect(sha, cutoff: cutoff) {
+            report.photos += 1
+        }
+        report.files = try sweepStrays(cutoff: cutoff)
+        logger.info("gc-photos", metadata: ["expired_uploads": "\(report.expiredUploads)", "photos": "\(report.photos)", "stray_files": "\(report.files)"])
+        return report
+    }
+
+    /// Deletes one photo's files and row if, under its lock, it is still unreferenced and old.
+    private func collect(_ sha: [UInt8], cutoff: Date) throws -> Bool {
+        try database.transaction { conn in
+            guard let row = try conn.query("SELECT thumb_sha256, last_used_at FROM photos WHERE sha256 = \(sha) FOR UPDATE").first else { return false }
+            let thumb = try row.decode("thumb_sha256", as: [UInt8].self)
+            guard try row.decode("last_used_at", as: Date.self) < cutoff else { return false }
+            let referenced = try !conn.query("""
+                SELECT 1 FROM post_images pi JOIN posts p ON p.id = pi.post_id
+                WHERE pi.image_sha256 = \(sha) AND p.deleted_at IS NULL LIMIT 1 LOCK IN SHARE MODE
+                """).isEmpty
+            let uploaded = try !conn.query("SELECT 1 FROM uploads WHERE sha256 = \(sha) LIMIT 1 LOCK IN SHARE MODE").isEmpty
+            guard !referenced, !uploaded else { return false }
+            let thumbShared = try !conn.query("""
+                SELECT 1 FROM photos WHERE thumb_sha256 = \(thumb) AND sha256 <> \(sha) LIMIT 1 LOCK IN SHARE MODE
+                """).isEmpty
+            try files.remove(sha)
+            if !thumbShared { try files.remove(thumb) }
+            _ = try conn.execute("DELETE FROM photos WHERE sha256 = \(sha)")
+            return true
+        }
+    }
+
+    /// Files with no `photos` row (as display or thumbnail) and temporary files, older than the
+    /// grace period. A file that has a row is the business of `collect`.
+    private func sweepStrays(cutoff: Date) throws -> Int {
+        var removed = 0
+        for entry in files.entries() where entry.modified < cutoff {
+            guard let sha = entry.sha256 else {
+                if unlink(entry.path) == 0 { removed += 1 }
+                continue
+            }
+            let gone = try database.transaction { conn -> Bool in
+                // Locking reads: a writer registering this hash now waits for us (gap lock),
+                // then finds the file missing and writes it again.
+                let known = try !conn.query("SELECT 1 FROM photos WHERE sha256 = \(sha) FOR UPDATE").isEmpty
+                    || !conn.query("SELECT 1 FROM photos WHERE thumb_sha256 = \(sha) LIMIT 1 LOCK IN SHARE MODE").isEmpty
+                if known { return false }
+                return unlink(entry.path) == 0
+            }
+            if gone { removed += 1 }
+        }
+        return removed
+    }
+}

@@ -1,0 +1,107 @@
+import Foundation
+
+/// Photo files under the images root, content-addressed: `<root>/<first two hex>/<hex>.jpg`,
+/// served by nginx as `/images/<first two hex>/<hex>.jpg` with immutable cache headers (the
+/// name changes whenever the bytes would). Files are written atomically — a temporary file in
+/// the same directory, fsync, rename, fsync of the directory — so a reader or a crash never
+/// sees half a photo. Only `PhotoCollector` deletes files.
+public struct PhotoFiles: Sendable {
+    public let root: String
+
+    public init(root: String) { self.root = root }
+
+    /// Where nginx serves the file with this hash.
+    public static func url(_ sha256: [UInt8]) -> String {
+        let hex = SHA256Digest.hex(sha256)
+        return "/images/\(hex.prefix(2))/\(hex).jpg"
+    }
+
+    public func path(_ sha256: [UInt8]) -> String {
+        let hex = SHA256Digest.hex(sha256)
+        return "\(root)/\(hex.prefix(2))/\(hex).jpg"
+    }
+
+    public func exists(_ sha256: [UInt8]) -> Bool {
+        var st = stat()
+        return stat(path(sha256), &st) == 0 && st.st_size > 0
+    }
+
+    /// Writes `bytes` as the file for `sha256` unless it is already there (identical photos
+    /// share one file). The caller has registered the photo first (see `PhotoRegistry`), so the
+    /// collector cannot remove an existing file before the caller's row references it.
+    public func write(_ bytes: [UInt8], sha256: [UInt8]) throws {
+        if exists(sha256) { return }
+        let dir = "\(root)/\(SHA256Digest.hex(sha256).prefix(2))"
+        if mkdir(dir, 0o755) != 0 && errno != EEXIST { throw PhotoFileError.system("mkdir", dir, errno) }
+        let final = path(sha256)
+        let temp = "\(dir)/.\(SHA256Digest.hex(sha256)).\(getpid()).\(UInt32.random(in: 0...UInt32.max)).tmp"
+        let fd = open(temp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw PhotoFileError.system("open", temp, errno) }
+        var ok = false
+        defer {
+            if !ok { unlink(temp) }
+        }
+        do {
+            defer { close(fd) }
+            fchmod(fd, 0o644)   // readable by nginx whatever the umask
+            var offset = 0
+            while offset < bytes.count {
+                let n = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + offset, bytes.count - offset) }
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    throw PhotoFileError.system("write", temp, errno)
+                }
+                offset += n
+            }
+            guard fsync(fd) == 0 else { throw PhotoFileError.system("fsync", temp, errno) }
+        }
+        guard rename(temp, final) == 0 else { throw PhotoFileError.system("rename", final, errno) }
+        ok = true
+        let dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        if dfd >= 0 { fsync(dfd); close(dfd) }
+    }
+
+    /// Removes the file for `sha256`; a missing file is not an error.
+    public func remove(_ sha256: [UInt8]) throws {
+        if unlink(path(sha256)) != 0 && errno != ENOENT { throw PhotoFileError.system("unlink", path(sha256), errno) }
+    }
+
+    /// A file found under the root: a photo (by hash) or a leftover temporary file.
+    public struct Entry {
+        public var path: String
+        public var sha256: [UInt8]?
+        public var modified: Date
+    }
+
+    /// Every file under the two-hex-digit directories (what the collector sweeps).
+    public func entries() -> [Entry] {
+        let fm = FileManager.default
+        var out: [Entry] = []
+        guard let dirs = try? fm.contentsOfDirectory(atPath: root) else { return [] }
+        for dir in dirs where dir.count == 2 && SHA256Digest.fromHex(String(repeating: dir, count: 32)) != nil {
+            guard let names = try? fm.contentsOfDirectory(atPath: "\(root)/\(dir)") else { continue }
+            for name in names {
+                let full = "\(root)/\(dir)/\(name)"
+                var st = stat()
+                guard lstat(full, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else { continue }
+                let modified = Date(timeIntervalSince1970: TimeInterval(st.st_mtim.tv_sec))
+                let sha = name.hasSuffix(".jpg") ? SHA256Digest.fromHex(String(name.dropLast(4))) : nil
+                out.append(Entry(path: full, sha256: sha, modified: modified))
+            }
+        }
+        return out
+    }
+}
+
+/// A file-system failure while storing a photo (the log gets the details; the client a 500).
+public struct PhotoFileError: Error, CustomStringConvertible {
+    public var call: String
+    public var path: String
+    public var code: Int32
+
+    static func system(_ call: String, _ path: String, _ code: Int32) -> PhotoFileError {
+        PhotoFileError(call: call, path: path, code: code)
+    }
+
+    public var description: String { "\(call) \(path): \(String(cString: strerror(code)))" }
+}
