@@ -22,6 +22,8 @@ public struct Config: Sendable {
     public var accounts: AccountsConfig
     public var mail: MailConfig
     public var posts: PostsConfig
+    /// The hot-post cache and the causal-read cookie.
+    public var cache: CacheConfig
 
     /// Loads `path` (or `CORKBOARD_CONFIG`, or the default path when it exists) plus the environment.
     public static func load(path: String?, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> Config {
@@ -59,6 +61,10 @@ public struct Config: Sendable {
             readTimeout: try file.int("db_read_timeout", default: 10, range: 1...3600),
             writeTimeout: try file.int("db_write_timeout", default: 10, range: 1...3600),
             maxReplicaLag: try file.int("db_max_replica_lag", default: 5, range: 0...86400))
+        database.causalWaitTimeout = Double(try file.int("db_causal_wait_ms", default: 200, range: 0...10_000)) / 1000
+        database.healthCheckInterval = Double(try file.int("db_health_check_ms", default: 1000, range: 0...60_000)) / 1000
+        database.primaryRetryAfter = Double(try file.int("db_primary_retry_ms", default: 2000, range: 0...600_000)) / 1000
+        cache = try CacheConfig(file: file)
 
         bodyLimit = try file.int("body_limit", default: 65_536, range: 1024...(64 << 20))
         siteURL = file.string("site_url", default: "https://localhost")

@@ -9,6 +9,10 @@ enum HealthHandler {
         var address: String
         var role: String
         var reachable: Bool
+        /// Replicas: usable, or why reads skip it (unreachable, io-stopped, lagging).
+        var state: String?
+        /// Replicas: seconds behind the primary, from the heartbeat row.
+        var lagSeconds: Double?
     }
     struct Body: Encodable {
         var status: String
@@ -19,7 +23,17 @@ enum HealthHandler {
 
     static func healthz(_ context: RequestContext) throws -> FastCGIResponse {
         let health = context.database.health()
-        let servers = health.map { Server(address: $0.address.description, role: $0.role.rawValue, reachable: $0.reachable) }
+        let states = context.database.replicaStates
+        var replica = 0
+        let servers = health.map { h -> Server in
+            var s = Server(address: h.address.description, role: h.role.rawValue, reachable: h.reachable)
+            if h.role == .replica, replica < states.count {
+                s.state = states[replica].state.skip?.rawValue ?? "usable"
+                s.lagSeconds = states[replica].state.lag
+                replica += 1
+            }
+            return s
+        }
         let writes = health.contains { $0.role == .primary && $0.reachable }
         let reads = health.contains { $0.reachable }
         let status = reads && writes ? "ok" : (reads ? "read-only" : "down")

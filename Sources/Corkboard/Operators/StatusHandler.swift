@@ -21,6 +21,8 @@ enum StatusHandler {
         var busy: Int
         var idle: Int
         var requests: UInt64
+        /// Read routing and hot-post cache figures, summed over every worker.
+        var database: RoutingMetrics.Report
     }
 
     static func status(_ context: RequestContext) throws -> FastCGIResponse {
@@ -34,7 +36,9 @@ enum StatusHandler {
         let busy = workers.filter { $0.state == "busy" }.count
         let body = Body(masterPid: snap.masterPid, startedAt: Date(timeIntervalSince1970: Double(snap.startedAt)), generation: snap.generation, restarts: snap.restarts, workers: workers,
                         busy: busy, idle: workers.filter { $0.state == "idle" }.count,
-                        requests: workers.reduce(0) { $0 + $1.requests })
+                        requests: workers.reduce(0) { $0 + $1.requests },
+                        database: context.app.metrics.report(primary: context.app.config.database.primary.description,
+                                                             replicas: context.app.config.database.replicas.map(\.description)))
         if context.request.queryItems.contains(where: { $0.0 == "format" && $0.1 == "json" }) {
             return JSONResponse.make(body)
         }
@@ -47,7 +51,29 @@ enum StatusHandler {
             <table class="status"><thead><tr><th>slot</th><th>pid</th><th>state</th><th>requests</th><th>current request</th></tr></thead>
             <tbody>
             \(rows)</tbody></table>
+            \(Self.databaseSection(body.database))
             """
         return HTMLResponse.make(Layout.page(title: "Status", siteName: context.app.config.siteName, body: html))
+    }
+
+    /// The read-routing and cache part of the HTML view.
+    static func databaseSection(_ r: RoutingMetrics.Report) -> HTML {
+        let servers: [HTML] = r.servers.map { s in
+            let lag = s.lagSeconds.map { String(format: "%.2f s", $0) } ?? "–"
+            let skips = s.skips.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+            return "<tr><td>\(s.role)</td><td>\(s.address)</td><td>\(Int(s.reads))</td><td>\(s.state)</td><td>\(lag)</td><td>\(skips)</td></tr>\n"
+        }
+        let c = r.causal, k = r.cache
+        let waits = c.caughtUp + c.fallbacks
+        let mean = waits == 0 ? "–" : String(format: "%.1f ms", c.waitSecondsTotal * 1000 / Double(waits))
+        return """
+            <h2>Database reads</h2>
+            <table class="status"><thead><tr><th>role</th><th>server</th><th>reads</th><th>state</th><th>lag</th><th>skipped</th></tr></thead>
+            <tbody>
+            \(servers)</tbody></table>
+            <p>Causal reads: \(Int(c.caughtUp)) caught up, \(Int(c.fallbacks)) fell back to the primary, mean wait \(mean) · primary found down \(Int(r.primaryDownEvents)) times</p>
+            <h2>Hot-post cache</h2>
+            <p>\(Int(k.hits)) hits, \(Int(k.misses)) misses, \(Int(k.evictions)) evictions, \(Int(k.invalidations)) invalidations, \(Int(k.expirations)) expired, \(Int(k.stale)) dropped as stale</p>
+            """
     }
 }

@@ -26,10 +26,12 @@ public struct PostStore {
     }
 
     /// A visible post by id, or nil when it does not exist, is deleted or has expired.
-    public func visible(id: Int64, now: Date = Date()) throws -> Post? {
+    /// `fromPrimary` skips the replicas (the hot-post cache refilling right after a change).
+    public func visible(id: Int64, now: Date = Date(), fromPrimary: Bool = false) throws -> Post? {
         let since = now.addingTimeInterval(-Post.visibleFor)
-        return try database.read("SELECT " + Self.columns + """
+        let sql: SQL = "SELECT " + Self.columns + """
              WHERE p.id = \(id) AND p.deleted_at IS NULL AND p.created_at > \(since)
-            """).first.map(Post.init(row:))
+            """
+        return try (fromPrimary ? database.readPrimary(sql) : database.read(sql)).first.map(Post.init(row:))
     }
 }

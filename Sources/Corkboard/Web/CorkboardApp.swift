@@ -11,6 +11,12 @@ public final class CorkboardApp: FastCGIResponder {
     public let logger: Logger
     public let scoreboard: Scoreboard?
     public let database: Database
+    /// Pool-wide counts of read routing and the hot-post cache (shown on /status).
+    public let metrics: RoutingMetrics
+    /// Hot posts in this worker, invalidated across the host through the scoreboard.
+    public let hotPosts: HotPostCache
+    /// Signs the GTID of a client's last write, so its next requests read their own writes.
+    public let causalCookie: CausalCookie
     let router = Router()
 
     public init(config: Config, logger: Logger, scoreboard: Scoreboard?) {
@@ -18,7 +24,22 @@ public final class CorkboardApp: FastCGIResponder {
         self.logger = logger
         self.scoreboard = scoreboard
         self.database = Database(config: config.database, logger: logger)
+        metrics = RoutingMetrics(counters: SharedCounters(board: scoreboard))
+        database.observer = metrics
+        let generations: GenerationTable = scoreboard.map { SharedGenerationTable(board: $0) } ?? LocalGenerationTable()
+        hotPosts = HotPostCache(maxEntries: config.cache.entries, maxBytes: config.cache.bytes,
+                                ttl: Double(config.cache.ttl), generations: generations, counters: metrics)
+        let db = config.database
+        causalCookie = CausalCookie(secret: config.cache.causalCookieSecret,
+                                    derivedFrom: "\(db.user)|\(db.password)|\(db.database)|\(db.primary)",
+                                    maxAge: config.cache.causalCookieMaxAge)
         registerRoutes()
+    }
+
+    /// Drops post `id` from the hot-post cache of every worker on this host. Call it after the
+    /// transaction that edited, deleted or hid the post (or deleted its owner) committed.
+    public func invalidatePost(_ id: Int64) {
+        hotPosts.invalidate(id)
     }
 
     /// Every route of the site: each feature registers its own (see its `*Routes.swift`).
@@ -36,6 +57,8 @@ public final class CorkboardApp: FastCGIResponder {
         var response: FastCGIResponse
         let method = request.method
         let context: RequestContext
+        // Read-your-writes: a client that wrote recently carries the GTID of that write.
+        database.beginRequest(causalToken: request.cookies[CausalCookie.name].flatMap { causalCookie.gtid(fromCookie: $0) })
         switch router.match(method: method, path: request.path) {
         case .found(let handler, let captures):
             context = RequestContext(request: request, pathParameters: captures, app: self)
@@ -50,6 +73,9 @@ public final class CorkboardApp: FastCGIResponder {
             response = errorResponse(.notFound(), context)
         }
         for (name, value) in context.responseHeaders { try? response.addHeader(name, value) }
+        if let gtid = database.lastCommittedGTID {
+            try? response.addHeader("Set-Cookie", causalCookie.setCookie(gtid: gtid))
+        }
         if method == "HEAD" { response.body = [] }
         SecurityHeaders.apply(to: &response)
         return response
