@@ -4,6 +4,7 @@
 #
 #   scripts/stack.sh deps|build|start|stop|status|pool-start|pool-stop|logs [-f]
 #   scripts/stack.sh mailer-start|mailer-stop|smtp-start|smtp-stop   (one process of the stack)
+#   scripts/stack.sh db-stop|db-start primary|replica                 (failover drills)
 #
 # CB_STACK      instance name: demo (default), test (wiped and started fresh), bench, …
 # CB_PORT_BASE  first port: 18400 demo, 18500 test, 18700 bench; +6 primary, +7 replica,
@@ -271,7 +272,8 @@ start_databases() {
         wait "$p" || die "mariadb-install-db failed; see $LOG/*-install.log"
     done
 
-    start_mariadbd primary "$PRIMARY_DIR" "$PRIMARY_SOCK" "$PRIMARY_PID" "$PRIMARY_PORT" 1
+    # The event scheduler stamps replication_heartbeat every second (replica lag, sql/0007).
+    start_mariadbd primary "$PRIMARY_DIR" "$PRIMARY_SOCK" "$PRIMARY_PID" "$PRIMARY_PORT" 1 --event-scheduler=ON
     # MASTER_CONNECT_RETRY is set to 1 s below: the default 60 s stalls replication for a
     # minute after the primary restarts.
     start_mariadbd replica "$REPLICA_DIR" "$REPLICA_SOCK" "$REPLICA_PID" "$REPLICA_PORT" 2 \
@@ -318,6 +320,26 @@ SQL
     waited="$(sql_replica -e "SELECT MASTER_GTID_WAIT('$pos', 30)" 2>/dev/null ||
         sql_fresh "$REPLICA_SOCK" -e "SELECT MASTER_GTID_WAIT('$pos', 30)")"
     [[ "$waited" == 0 ]] || die "the replica did not catch up with the primary ($pos); see $LOG/replica.err"
+    # A primary started before the flag existed: turn the heartbeat's scheduler on anyway.
+    sql_primary -e 'SET GLOBAL event_scheduler = ON' || warn "could not turn on the primary's event scheduler"
+}
+
+# db-stop/db-start primary|replica: one server down and back (failover drills). A restarted
+# replica resumes replication by itself; a restarted primary is picked up within
+# MASTER_CONNECT_RETRY (1 s).
+cmd_db() { # stop|start NAME
+    case "${2:-}" in
+        primary)
+            if [[ "$1" == stop ]]; then stop_pid primary "$PRIMARY_PID" mariadbd TERM 60; return; fi
+            start_mariadbd primary "$PRIMARY_DIR" "$PRIMARY_SOCK" "$PRIMARY_PID" "$PRIMARY_PORT" 1 --event-scheduler=ON
+            wait_for 30 "the primary (see $LOG/primary.err)" server_ready "$PRIMARY_SOCK" ;;
+        replica)
+            if [[ "$1" == stop ]]; then stop_pid replica "$REPLICA_PID" mariadbd TERM 60; return; fi
+            start_mariadbd replica "$REPLICA_DIR" "$REPLICA_SOCK" "$REPLICA_PID" "$REPLICA_PORT" 2 \
+                --read-only --log-slave-updates
+            wait_for 30 "the replica (see $LOG/replica.err)" server_ready "$REPLICA_SOCK" ;;
+        *) die "usage: stack.sh db-$1 primary|replica" ;;
+    esac
 }
 
 replication_state() {
@@ -570,6 +592,8 @@ case "${1:-}" in
     mailer-stop) cmd_mailer_stop ;;
     smtp-start) start_smtp ;;
     smtp-stop) stop_pid smtp "$SMTP_PID" mailcatcher TERM 5 ;;
+    db-stop) cmd_db stop "${2:-}" ;;
+    db-start) cmd_db start "${2:-}" ;;
     logs) cmd_logs "${2:-}" ;;
     *)
         sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'
