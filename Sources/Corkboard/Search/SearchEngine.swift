@@ -1,0 +1,134 @@
+import Foundation
+import MariaDB
+
+/// One post in a list, as the list and the API show it.
+public struct SearchHit: Sendable, Encodable {
+    public var id: Int64
+    public var title: String
+    public var priceMinor: Int64?
+    public var category: String
+    public var neighbourhood: String?
+    public var createdAt: Date
+    /// The first photo's thumbnail path under /images/, when the post has photos.
+    public var thumbnail: String?
+
+    enum CodingKeys: String, CodingKey {
+        case id, title, category, neighbourhood, thumbnail
+        case priceMinor = "price_minor"
+        case createdAt = "created_at"
+    }
+}
+
+/// One page of a list.
+public struct SearchPage: Sendable {
+    public var hits: [SearchHit] = []
+    /// Where the next page starts; nil on the last page.
+    public var next: SearchCursor?
+    /// On a later page: how many matching posts arrived since the walk began (capped at 100).
+    public var newPosts: Int?
+}
+
+/// Runs list requests: picks the driving term, walks pages in index order, then reads the
+/// shown posts by primary key. Reads only (the router may send them to a replica).
+public struct SearchEngine {
+    let database: Database
+    let pageSize: Int
+    /// Terms are counted up to this many matches to pick the rarest as the driver.
+    static let countCap = 2000
+
+    public init(database: Database, pageSize: Int) {
+        self.database = database
+        self.pageSize = pageSize
+    }
+
+    public func run(_ request: SearchRequest, now: Date = Date()) throws -> SearchPage {
+        if request.query.matchesNothing { return SearchPage() }
+        let weekAgo = now.addingTimeInterval(-Post.visibleFor)
+        let since = request.today ? max(weekAgo, request.midnight(now: now)) : weekAgo
+        let walkStart = request.cursor.map { Date(microseconds: $0.walkStart) } ?? now
+        let plan = SearchPlan(request: request, driver: try driver(for: request, since: since), since: since, walkStart: walkStart)
+
+        var keys: [(id: Int64, created: Date, price: Int64?, phase: UInt8)] = []
+        // Price orders walk the priced posts, then (without a price filter) the unpriced ones.
+        let phases: [UInt8] = request.sort.isPrice && request.minPrice == nil && request.maxPrice == nil ? [0, 1] : [0]
+        var more = false
+        var nextPhaseStart: UInt8?
+        for phase in phases where phase >= (request.cursor?.phase ?? 0) {
+            let want = pageSize - keys.count
+            guard want > 0 else {
+                // The page filled up exactly at the end of the previous phase.
+                if try !database.read(plan.page(phase: phase, after: nil, limit: 1)).isEmpty {
+                    more = true
+                    nextPhaseStart = phase
+                }
+                break
+            }
+            let rows = try database.read(plan.page(phase: phase, after: request.cursor, limit: want + 1))
+            for row in rows.prefix(want) {
+                keys.append((try row.decode("id"), try row.decode("created_at"), try row.decode("price_minor"), phase))
+            }
+            if rows.count > want {
+                more = true
+                break
+            }
+        }
+        var next: SearchCursor?
+        if more, let last = keys.last {
+            let fingerprint = request.fingerprint
+            if let phase = nextPhaseStart {
+                next = SearchCursor(phase: phase, walkStart: walkStart.microseconds, key: 0, postID: Int64.max,
+                                    fingerprint: fingerprint, sort: request.sort)
+            } else {
+                let key = request.sort.isPrice && last.phase == 0 ? last.price ?? 0 : last.created.microseconds
+                next = SearchCursor(phase: last.phase, walkStart: walkStart.microseconds, key: key, postID: last.id,
+                                    fingerprint: fingerprint, sort: request.sort)
+            }
+        }
+        var page = SearchPage(hits: try details(keys.map(\.id)), next: next)
+        if request.cursor != nil {
+            let row = try database.read(plan.newer(than: walkStart, cap: 100)).first
+            page.newPosts = Int(try row?.decode("n", as: Int64.self) ?? 0)
+        }
+        return page
+    }
+
+    /// The required term with the fewest matches (counted up to `countCap`) in this city.
+    func driver(for request: SearchRequest, since: Date) throws -> String? {
+        let terms = request.query.required
+        guard terms.count > 1 else { return terms.first }
+        var parts: [SQL] = []
+        for (i, term) in terms.enumerated() {
+            parts.append("""
+                SELECT \(i) AS i, COUNT(*) AS n FROM (SELECT 1 FROM search_terms WHERE city_id = \(request.city.id)
+                AND term = \(SearchText.hash(term)) AND created_at > \(since) LIMIT \(Self.countCap)) z\(unsafeSQL: String(i))
+                """)
+        }
+        let rows = try database.read(SQL.joined(parts, separator: " UNION ALL "))
+        var best = (index: 0, count: Int64.max)
+        for row in rows {
+            let i = Int(try row.decode("i", as: Int64.self)), n = try row.decode("n", as: Int64.self)
+            if n < best.count { best = (i, n) }
+        }
+        return terms[best.index]
+    }
+
+    /// The shown posts, in the order of `ids`; deleted ones drop out.
+    func details(_ ids: [Int64]) throws -> [SearchHit] {
+        guard !ids.isEmpty else { return [] }
+        let rows = try database.read("""
+            SELECT p.id, p.title, p.price_minor, p.created_at, c.name AS category, n.name AS neighbourhood,
+                   (SELECT i.thumb_sha256 FROM post_images i WHERE i.post_id = p.id ORDER BY i.position LIMIT 1) AS thumb
+            FROM posts p JOIN categories c ON c.id = p.category_id LEFT JOIN neighbourhoods n ON n.id = p.neighbourhood_id
+            WHERE p.id IN \(SQL.list(ids)) AND p.deleted_at IS NULL
+            """)
+        var byID: [Int64: SearchHit] = [:]
+        for row in rows {
+            let thumb = try row.decode("thumb", as: [UInt8]?.self)
+            let hit = SearchHit(id: try row.decode("id"), title: try row.decode("title"), priceMinor: try row.decode("price_minor"),
+                                category: try row.decode("category"), neighbourhood: try row.decode("neighbourhood"),
+                                createdAt: try row.decode("created_at"), thumbnail: thumb.map(SearchThumbnail.path))
+            byID[hit.id] = hit
+        }
+        return ids.compactMap { byID[$0] }
+    }
+}

@@ -1,0 +1,69 @@
+import FastCGI
+import Foundation
+
+/// `GET /{city}`, `GET /{city}/search` (HTML) and `GET /api/search?city=…` (JSON): a city's
+/// posts of the last seven days, filtered, sorted and paged by cursor.
+enum SearchHandler {
+    /// The JSON answer of `/api/search`.
+    struct APIPage: Encodable {
+        var city: String
+        var posts: [SearchHit]
+        var nextCursor: String?
+        var newPosts: Int?
+
+        enum CodingKeys: String, CodingKey {
+            case city, posts
+            case nextCursor = "next_cursor"
+            case newPosts = "new_posts"
+        }
+    }
+
+    static func html(_ context: RequestContext) throws -> FastCGIResponse {
+        let city = try findCity(context.parameter("city"), context)
+        let catalog = try SearchCatalog.load(cityID: city.id, database: context.database)
+        let items = context.request.queryItems
+        do {
+            let request = try SearchRequest(city: city, items: items, catalog: catalog, key: context.app.config.search.cursorKey)
+            let page = try engine(context).run(request)
+            let body = SearchPageView(request: request, catalog: catalog, page: page, key: context.app.config.search.cursorKey).render()
+            return HTMLResponse.make(Layout.page(title: request.text.isEmpty ? city.name : "\(request.text) · \(city.name)",
+                                                 siteName: context.app.config.siteName, city: (city.slug, city.name), body: body))
+        } catch let error as HTTPError where error.status == 400 {
+            // The form again, refilled, with the message next to it; no results.
+            let body = SearchPageView.invalid(city: city, catalog: catalog, items: items, error: error)
+            return HTMLResponse.make(status: 400, Layout.page(title: city.name, siteName: context.app.config.siteName,
+                                                              city: (city.slug, city.name), body: body))
+        }
+    }
+
+    static func api(_ context: RequestContext) throws -> FastCGIResponse {
+        let slug = context.request.queryItems.first { $0.0 == "city" }?.1 ?? ""
+        guard !slug.isEmpty else { throw HTTPError.badRequest("Name a city: ?city=slug.", field: "city") }
+        let city = try findCity(slug, context)
+        let catalog = try SearchCatalog.load(cityID: city.id, database: context.database)
+        let key = context.app.config.search.cursorKey
+        let request = try SearchRequest(city: city, items: context.request.queryItems, catalog: catalog, key: key)
+        let page = try engine(context).run(request)
+        return JSONResponse.make(APIPage(city: city.slug, posts: page.hits, nextCursor: page.next?.encode(key: key), newPosts: page.newPosts))
+    }
+
+    static func engine(_ context: RequestContext) -> SearchEngine {
+        SearchEngine(database: context.database, pageSize: context.app.config.search.pageSize)
+    }
+
+    static func findCity(_ slug: String, _ context: RequestContext) throws -> City {
+        // A path that could never be a city's slug (favicon.ico, reserved names) needs no query.
+        guard City.slugProblem(slug) == nil, let city = try CityStore(database: context.database).find(slug: slug) else {
+            throw HTTPError.notFound("There is no city at this address.")
+        }
+        return city
+    }
+}
+
+/// The list's routes.
+enum SearchRoutes {
+    static func register(on router: Router) {
+        router.get("/api/search") { try SearchHandler.api($0) }
+        router.get("/:city/search") { try SearchHandler.html($0) }
+    }
+}

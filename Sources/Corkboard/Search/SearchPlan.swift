@@ -1,0 +1,113 @@
+import Foundation
+import MariaDB
+
+/// The SQL of one list request. Two sources, both walked in index order so a page reads about
+/// as many index entries as it shows:
+/// - no words: `posts` itself, through `posts_city_browse` (city, created_at, id, filters) or
+///   `posts_city_price` (city, price, id, filters), the filters checked inside the index;
+/// - words: `search_terms`, whose primary key (city_id, term, created_at, post_id) lists a
+///   city's matches for one term newest first, carrying the filter columns, so the rarest
+///   term drives the walk and the others are point lookups on the same key.
+struct SearchPlan {
+    let request: SearchRequest
+    /// The term whose posting list drives the walk (nil: browse `posts`).
+    let driver: String?
+    /// Lower bound of created_at: seven days ago, or midnight for "today".
+    let since: Date
+    /// The walk's start: nothing newer is part of the walk.
+    let walkStart: Date
+
+    var id: SQL { driver == nil ? "k.id" : "k.post_id" }
+
+    /// `FROM … WHERE …` shared by every query of this request, without order or keyset.
+    func source(phase: UInt8?) -> SQL {
+        let r = request
+        var from: SQL
+        var conditions: [SQL] = ["k.city_id = \(r.city.id)", "k.created_at > \(since)"]
+        if let driver {
+            from = "FROM search_terms k"
+            conditions.append("k.term = \(SearchText.hash(driver))")
+            if r.titlesOnly { conditions.append("k.in_title = 1") }
+        } else {
+            let index = r.sort.isPrice && phase != nil ? "posts_city_price" : "posts_city_browse"
+            from = SQL(unsafeSQL: "FROM posts k FORCE INDEX (\(index))")
+            conditions.append("k.deleted_at IS NULL")
+        }
+        if let c = r.category { conditions.append("k.category_id = \(c.id)") }
+        if let n = r.neighbourhood { conditions.append("k.neighbourhood_id = \(n.id)") }
+        if let lo = r.minPrice { conditions.append("k.price_minor >= \(lo)") }
+        if let hi = r.maxPrice { conditions.append("k.price_minor <= \(hi)") }
+        if r.photosOnly { conditions.append("k.has_photos = 1") }
+        switch phase {
+        case 0?: conditions.append("k.price_minor IS NOT NULL")
+        case 1?: conditions.append("k.price_minor IS NULL")
+        default: break
+        }
+        let title: SQL = r.titlesOnly ? " AND x.in_title = 1" : ""
+        for term in r.query.required where term != driver {
+            conditions.append("""
+                EXISTS (SELECT 1 FROM search_terms x WHERE x.city_id = k.city_id AND x.term = \(SearchText.hash(term))
+                AND x.created_at = k.created_at AND x.post_id = \(id)\(title))
+                """)
+        }
+        for term in r.query.excludedTerms {
+            conditions.append("""
+                NOT EXISTS (SELECT 1 FROM search_terms x WHERE x.city_id = k.city_id AND x.term = \(SearchText.hash(term))
+                AND x.created_at = k.created_at AND x.post_id = \(id)\(title))
+                """)
+        }
+        let column: SQL = r.titlesOnly ? "d.title_norm" : "d.text_norm"
+        for phrase in r.query.phrases {
+            conditions.append("EXISTS (SELECT 1 FROM search_docs d WHERE d.post_id = \(id) AND CONCAT(' ', \(column), ' ') LIKE \(Self.pattern(phrase)))")
+        }
+        for phrase in r.query.excludedPhrases {
+            conditions.append("NOT EXISTS (SELECT 1 FROM search_docs d WHERE d.post_id = \(id) AND CONCAT(' ', \(column), ' ') LIKE \(Self.pattern(phrase)))")
+        }
+        return from + " WHERE " + SQL.joined(conditions, separator: " AND ")
+    }
+
+    /// The page query: keys of up to `limit` posts after `cursor` in this order and phase.
+    func page(phase: UInt8, after cursor: SearchCursor?, limit: Int) -> SQL {
+        let price: UInt8? = request.sort.isPrice ? phase : nil
+        var sql: SQL = "SELECT \(id) AS id, k.created_at, k.price_minor " + source(phase: price)
+        let ts = walkStart
+        sql += " AND k.created_at <= \(ts)"
+        let after = cursor.flatMap { $0.phase == phase ? $0 : nil }
+        switch (request.sort, phase) {
+        case (.newest, _), (.oldest, _):
+            let newest = request.sort == .newest
+            if let c = after {
+                let at = Date(microseconds: c.key)
+                sql += newest
+                    ? " AND (k.created_at < \(at) OR (k.created_at = \(at) AND \(id) < \(c.postID)))"
+                    : " AND (k.created_at > \(at) OR (k.created_at = \(at) AND \(id) > \(c.postID)))"
+            }
+            sql += newest ? " ORDER BY k.created_at DESC, \(id) DESC" : " ORDER BY k.created_at ASC, \(id) ASC"
+        case (_, 0):
+            let up = request.sort == .priceUp
+            if let c = after {
+                sql += up
+                    ? " AND (k.price_minor > \(c.key) OR (k.price_minor = \(c.key) AND \(id) > \(c.postID)))"
+                    : " AND (k.price_minor < \(c.key) OR (k.price_minor = \(c.key) AND \(id) < \(c.postID)))"
+            }
+            sql += up ? " ORDER BY k.price_minor ASC, \(id) ASC" : " ORDER BY k.price_minor DESC, \(id) DESC"
+        default:
+            if let c = after { sql += " AND \(id) < \(c.postID)" }
+            sql += " ORDER BY \(id) DESC"
+        }
+        return sql + " LIMIT \(limit)"
+    }
+
+    /// Counts (up to `cap`) matches posted after the walk began: the "N new posts" line.
+    func newer(than start: Date, cap: Int) -> SQL {
+        "SELECT COUNT(*) AS n FROM (SELECT 1 " + source(phase: nil) + " AND k.created_at > \(start) LIMIT \(cap)) z"
+    }
+
+    /// The LIKE pattern for a normalized phrase: whole words at its ends, except where it ends
+    /// in CJK text, which may sit inside a longer run.
+    static func pattern(_ phrase: String) -> String {
+        let first = phrase.unicodeScalars.first.map(SearchText.isCJK) ?? false
+        let last = phrase.unicodeScalars.last.map(SearchText.isCJK) ?? false
+        return (first ? "%" : "% ") + phrase + (last ? "%" : " %")
+    }
+}
