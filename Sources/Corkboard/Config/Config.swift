@@ -24,6 +24,7 @@ public struct Config: Sendable {
     public var posts: PostsConfig
     /// The hot-post cache and the causal-read cookie.
     public var cache: CacheConfig
+    public var search: SearchConfig
 
     /// Loads `path` (or `CORKBOARD_CONFIG`, or the default path when it exists) plus the environment.
     public static func load(path: String?, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> Config {
@@ -80,6 +81,7 @@ public struct Config: Sendable {
         accounts = try AccountsConfig(file: file)
         mail = try MailConfig(file: file)
         posts = try PostsConfig(file: file)
+        search = try SearchConfig(file: file)
     }
 
     static func listenAddress(_ file: ConfigFile) throws -> ListenAddress {

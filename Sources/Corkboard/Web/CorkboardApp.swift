@@ -49,6 +49,7 @@ public final class CorkboardApp: FastCGIResponder {
         router.get("/status") { try StatusHandler.status($0) }
         AccountRoutes.register(on: router)
         PostRoutes.register(on: router)
+        SearchRoutes.register(on: router)
         router.get("/post/:id") { try PostPageHandler.show($0) }
         router.get("/:city") { try CityHandler.show($0) }
     }
