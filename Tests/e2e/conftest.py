@@ -77,13 +77,16 @@ class Stack:
         except (FileNotFoundError, ValueError):
             return None
 
-    def _stack(self, command: str) -> None:
+    def _stack(self, command: str, *args: str, extra_env: dict = None) -> None:
         env = dict(os.environ, CB_STACK=self.name)
+        # Only the overrides asked for: a stale CORKBOARD_* from the shell must not leak in.
+        env = {k: v for k, v in env.items() if not k.startswith("CORKBOARD_")}
+        env.update(extra_env or {})
         if "CB_PORT_BASE" in self.env:
             env["CB_PORT_BASE"] = self.env["CB_PORT_BASE"]
         # The stack.env names the binary the stack was started with; keep using that one.
         env.setdefault("CB_BIN", self.bin)
-        subprocess.run([str(STACK_SCRIPT), command], check=True, env=env, timeout=120)
+        subprocess.run([str(STACK_SCRIPT), command, *args], check=True, env=env, timeout=120)
 
     def pool_start(self) -> None:
         """`scripts/stack.sh pool-start`: returns once the pool's socket exists."""
@@ -108,6 +111,34 @@ class Stack:
     def smtp_stop(self) -> None:
         """`scripts/stack.sh smtp-stop`: stop the SMTP catcher (the relay is down)."""
         self._stack("smtp-stop")
+
+    # ---- replication helpers (read splitting, causal reads, failover) -----------------------
+
+    def root_sql(self, server: str, statement: str) -> list:
+        """Runs SQL as root on "primary" or "replica" through the `mariadb` CLI (unix socket,
+        the stack's client.cnf); returns the rows as lists of strings. Trusted text only."""
+        sock = self.primary_socket if server == "primary" else self.replica_socket
+        cnf = Path(self.env.get("CB_ROOT", REPO)) / "var" / self.name / "client.cnf"
+        out = subprocess.run(
+            ["mariadb", f"--defaults-file={cnf}", "-S", sock, "-N", "-B", "corkboard", "-e", statement],
+            check=True, capture_output=True, text=True, timeout=60).stdout
+        return [line.split("\t") for line in out.splitlines()]
+
+    def db_stop(self, server: str) -> None:
+        """`scripts/stack.sh db-stop primary|replica`: shuts that MariaDB server down."""
+        self._stack("db-stop", server)
+
+    def db_start(self, server: str) -> None:
+        """`scripts/stack.sh db-start primary|replica`: starts it again and waits until it answers."""
+        self._stack("db-start", server)
+
+    def pool_restart(self, **env) -> None:
+        """Restarts the pool with CORKBOARD_<KEY> overrides, e.g. pool_restart(db_max_replica_lag=600);
+        with no arguments it returns to the configuration file alone."""
+        self.pool_stop()
+        extra = {f"CORKBOARD_{k.upper()}": str(v) for k, v in env.items()}
+        self._stack("pool-start", extra_env=extra)
+        self.wait_healthy()
 
     def wait_healthy(self, timeout: float = 15.0) -> None:
         """Wait until GET /healthz through nginx answers 200."""
