@@ -1,13 +1,65 @@
 import ArgumentParser
 import Corkboard
+import Foundation
+import MariaDB
 
-/// `corkboard user`.
+/// `corkboard user`: operator commands for accounts.
 struct UserCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "user", abstract: "Manage accounts (create-admin).")
+    static let configuration = CommandConfiguration(
+        commandName: "user", abstract: "Manage accounts.",
+        subcommands: [CreateAdmin.self, FinishDeletions.self])
 
-    @OptionGroup var options: GlobalOptions
+    /// `corkboard user create-admin EMAIL`: a verified admin account, or an existing account
+    /// promoted to admin with the new password.
+    struct CreateAdmin: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "create-admin",
+            abstract: "Create (or promote) a verified admin account.",
+            discussion: "Prompts for the password on a terminal; otherwise reads one line from stdin.")
 
-    func run() throws {
-        throw ValidationError("`corkboard user` is not built yet")
+        @OptionGroup var options: GlobalOptions
+        @Argument(help: "The admin's email address.") var email: String
+
+        func run() throws {
+            let (config, logger) = options.load(label: "corkboard.user")
+            guard let address = EmailAddress.normalize(email) else { throw ValidationError("`\(email)` is not a valid email address") }
+            let password = try Self.readPassword()
+            let database = Database(config: config.database, logger: logger)
+            do {
+                let id = try AdminAccounts(database: database, config: config, logger: logger).createAdmin(email: address, password: password)
+                print("admin \(address) ready (user id \(id))")
+            } catch let error as AdminAccounts.Problem {
+                throw ValidationError(error.message)
+            }
+        }
+
+        static func readPassword() throws -> String {
+            if isatty(STDIN_FILENO) == 1 {
+                guard let first = getpass("Password: ").map({ String(cString: $0) }),
+                      let second = getpass("Again: ").map({ String(cString: $0) }) else { throw ExitCode(1) }
+                guard first == second else { throw ValidationError("the passwords differ") }
+                return first
+            }
+            guard let line = readLine(strippingNewline: true), !line.isEmpty else {
+                throw ValidationError("no password on stdin")
+            }
+            return line
+        }
+    }
+
+    /// `corkboard user finish-deletions`: completes account deletions a crash interrupted.
+    struct FinishDeletions: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "finish-deletions",
+            abstract: "Hard-delete every account already marked deleted (safe to repeat).")
+
+        @OptionGroup var options: GlobalOptions
+
+        func run() throws {
+            let (config, logger) = options.load(label: "corkboard.user")
+            let database = Database(config: config.database, logger: logger)
+            let count = try AccountDeletion(database: database, logger: logger).finishPending()
+            print("finished \(count) deletion(s)")
+        }
     }
 }

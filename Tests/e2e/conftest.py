@@ -5,7 +5,11 @@ CB_STACK=test one). Everything about that stack comes from its stack.env file:
 var/test/stack.env in the checkout, or the path in $CB_STACK_ENV.
 """
 
+import email
+import email.policy
 import os
+import re
+import secrets
 import subprocess
 import time
 from pathlib import Path
@@ -155,6 +159,132 @@ class Stack:
                     last = exc
                 time.sleep(0.1)
         raise AssertionError(f"/healthz not 200 within {timeout}s (last: {last})")
+
+    # ---- accounts helpers (used by the accounts, posts and browser tests) -------------------
+
+    API_HEADERS = {"X-Requested-With": "corkboard"}
+
+    def api_session(self) -> requests.Session:
+        """A session() that sends the custom API header state-changing /api/ calls need."""
+        s = self.session()
+        s.headers.update(self.API_HEADERS)
+        return s
+
+    def sql(self, statement: str, *params) -> list:
+        """Runs one statement on the primary as root through the `mariadb` client and returns
+        the rows as lists of strings (NULL as None). Params are quoted as SQL string literals."""
+        def quote(v):
+            if v is None:
+                return "NULL"
+            if isinstance(v, int):
+                return str(v)
+            return "'" + str(v).replace("\\", "\\\\").replace("'", "\\'") + "'"
+        text = statement
+        for p in params:
+            text = text.replace("%s", quote(p), 1)
+        env = dict(os.environ, MYSQL_PWD=self.db_password)
+        out = subprocess.run(
+            ["mariadb", "-h127.0.0.1", f"-P{self.primary_port}", f"-u{self.db_user}", "--batch",
+             "--skip-column-names", "--raw", "corkboard", "-e", text],
+            check=True, capture_output=True, text=True, env=env, timeout=30).stdout
+        return [[None if c == "NULL" else c for c in line.split("\t")] for line in out.splitlines()]
+
+    def mail_mark(self) -> int:
+        """The newest outbox id now: pass it as `after` to read_mail to see only later mail."""
+        rows = self.sql("SELECT COALESCE(MAX(id), 0) FROM outbox")
+        return int(rows[0][0])
+
+    def read_mail(self, to: str, timeout: float = 10, after: int = 0, kind: str = None,
+                  delivered: bool = False):
+        """The newest mail to `to` (queued after outbox id `after`, of `kind` if given), as an
+        email.message.EmailMessage. The catcher's .eml file is used once the mailer delivered
+        it (matched by Message-ID); until then the outbox row itself. delivered=True waits for
+        the .eml. The message gets `.outbox_id`, `.kind` and `.text` (the plain body)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            q = "SELECT id, kind, recipient, subject, message_id, HEX(body) FROM outbox WHERE recipient = %s AND id > %s"
+            args = [to, after]
+            if kind:
+                q += " AND kind = %s"
+                args.append(kind)
+            rows = self.sql(q + " ORDER BY id DESC LIMIT 1", *args)
+            if rows:
+                oid, k, rcpt, subject, mid, body_hex = rows[0]
+                eml = self._find_eml(mid)
+                if eml is not None or not delivered:
+                    if eml is not None:
+                        msg = eml
+                    else:
+                        msg = email.message.EmailMessage()
+                        msg["To"] = rcpt
+                        msg["Subject"] = subject
+                        msg["Message-ID"] = mid
+                        msg.set_content(bytes.fromhex(body_hex).decode("utf-8"))
+                    msg.outbox_id = int(oid)
+                    msg.kind = k
+                    part = msg.get_body(preferencelist=("plain",)) if msg.is_multipart() else msg
+                    msg.text = part.get_content()
+                    return msg
+            if time.monotonic() > deadline:
+                raise AssertionError(f"no mail to {to} (kind {kind}, after {after}) within {timeout}s")
+            time.sleep(0.1)
+
+    def _find_eml(self, message_id: str):
+        d = Path(self.mail_dir)
+        if not d.is_dir():
+            return None
+        for f in sorted(d.glob("*.eml"), reverse=True):
+            raw = f.read_bytes()
+            if message_id.encode() in raw:
+                return email.message_from_bytes(raw, policy=email.policy.default)
+        return None
+
+    @staticmethod
+    def link_in(msg, path_prefix: str) -> str:
+        """The first link in a mail's text whose path starts with path_prefix (e.g. "/verify")."""
+        m = re.search(r"https?://[^\s/]+(" + re.escape(path_prefix) + r"[^\s]*)", msg.text)
+        assert m, f"no {path_prefix} link in mail: {msg.text!r}"
+        return m.group(1)
+
+    @staticmethod
+    def new_email(prefix: str = "user") -> str:
+        return f"{prefix}-{secrets.token_hex(6)}@example.test"
+
+    @staticmethod
+    def new_password() -> str:
+        return "cork-" + secrets.token_urlsafe(12)
+
+    def create_user(self, verified: bool = True, email_address: str = None, password: str = None):
+        """Signs up through the real API and, if verified, opens the emailed verification link
+        (through the API). Returns (email, password)."""
+        email_address = email_address or self.new_email()
+        password = password or self.new_password()
+        mark = self.mail_mark()
+        with self.api_session() as s:
+            r = s.post(self.url("/api/signup"), json={"email": email_address, "password": password}, timeout=30)
+            assert r.status_code == 202, r.text
+            if verified:
+                msg = self.read_mail(email_address, after=mark, kind="verify")
+                token = self.link_in(msg, "/verify").split("token=", 1)[1]
+                r = s.post(self.url("/api/verify"), json={"token": token}, timeout=30)
+                assert r.status_code == 200, r.text
+        return email_address, password
+
+    def api_login(self, session: requests.Session, email_address: str, password: str) -> requests.Session:
+        """Logs `session` in through POST /api/login (the cookie lands in the session) and makes
+        it send the custom API header from now on. Returns the session."""
+        session.headers.update(self.API_HEADERS)
+        r = session.post(self.url("/api/login"), json={"email": email_address, "password": password}, timeout=30)
+        assert r.status_code == 200, r.text
+        return session
+
+    def browser_login(self, driver, email_address: str, password: str) -> None:
+        """Logs a Selenium driver in through the /login form."""
+        from selenium.webdriver.common.by import By
+        driver.get(self.url("/login"))
+        driver.find_element(By.NAME, "email").send_keys(email_address)
+        driver.find_element(By.NAME, "password").send_keys(password)
+        driver.find_element(By.CSS_SELECTOR, "form.login button[type=submit]").click()
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,45 @@
+/// CSRF tokens for HTML forms. A logged-in form carries HMAC(session's csrf_secret, "form");
+/// an anonymous one (log-in, sign-up, reset) carries HMAC(site key, the `__Host-csrf` cookie).
+/// A cross-site page can make the browser send our cookies but can neither read them nor
+/// compute the matching field, so its forged form fails the check.
+public enum CSRFToken {
+    /// The token for a session's forms.
+    public static func forSession(secret: [UInt8]) -> String {
+        Base64URL.encode(SecureRandom.hmacSHA256(key: secret, Array("corkboard form".utf8)))
+    }
+
+    /// The token for anonymous forms, bound to the browser's pre-session cookie.
+    public static func forAnonymous(siteKey: [UInt8], cookie: String) -> String {
+        Base64URL.encode(SecureRandom.hmacSHA256(key: siteKey, Array("anonymous form \(cookie)".utf8)))
+    }
+
+    /// Constant-time check of a submitted token against the expected one.
+    public static func matches(_ submitted: String, expected: String) -> Bool {
+        guard let a = Base64URL.decode(submitted), let b = Base64URL.decode(expected) else { return false }
+        return SecureRandom.constantTimeEqual(a, b)
+    }
+
+    /// Whether the request's own signals say it came from another site: `Sec-Fetch-Site:
+    /// cross-site`, or an `Origin` that is not the site's. Absent headers prove nothing either way
+    /// (older browsers, non-browser clients), so the token check still decides.
+    public static func isCrossSite(origin: String?, secFetchSite: String?, siteURL: String) -> Bool {
+        if let site = secFetchSite?.lowercased(), site == "cross-site" { return true }
+        if let origin, !origin.isEmpty {
+            return origin.lowercased() != Self.origin(of: siteURL)
+        }
+        return false
+    }
+
+    /// "https://example.org:8443/path" → "https://example.org:8443" (scheme and host lower-cased).
+    static func origin(of url: String) -> String {
+        var s = Substring(url)
+        guard let schemeEnd = s.range(of: "://") else { return url.lowercased() }
+        let scheme = s[..<schemeEnd.lowerBound]
+        s = s[schemeEnd.upperBound...]
+        let host = s.prefix { $0 != "/" && $0 != "?" && $0 != "#" }
+        var hostText = host.lowercased()
+        if scheme.lowercased() == "https", hostText.hasSuffix(":443") { hostText.removeLast(4) }
+        if scheme.lowercased() == "http", hostText.hasSuffix(":80") { hostText.removeLast(3) }
+        return "\(scheme.lowercased())://\(hostText)"
+    }
+}

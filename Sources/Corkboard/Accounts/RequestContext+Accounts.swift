@@ -1,0 +1,105 @@
+import FastCGI
+import Foundation
+
+/// The auth API handlers use: who is asking, and whether a state change really comes from our
+/// own pages. Sessions are always checked on the primary.
+extension RequestContext {
+    private static let sessionKey = "accounts.session"
+
+    /// The live session of this request (cached), nil when anonymous.
+    public func currentSession() throws -> SessionRecord? {
+        if let cached = storage[Self.sessionKey] { return cached as? SessionRecord }
+        var found: SessionRecord?
+        if let token = request.cookies[SessionCookie.name], !token.isEmpty {
+            found = try SessionStore(conn: database.primary(), config: app.config.accounts).find(token: token)
+        }
+        storage[Self.sessionKey] = Optional(found) as Any
+        return found
+    }
+
+    /// Forgets the cached session (after log-in, log-out or a change to the user).
+    func resetSessionCache(_ record: SessionRecord? = nil) {
+        storage[Self.sessionKey] = Optional(record) as Any
+    }
+
+    /// The logged-in user from the session cookie (checked against the PRIMARY, never a
+    /// replica), nil when anonymous. Cached per request in `storage`.
+    public func currentUser() throws -> User? {
+        try currentSession()?.user
+    }
+
+    /// The user, else 401 for /api/ (JSON) or a 303 redirect to /login?next=<path>.
+    public func requireUser() throws -> User {
+        if let user = try currentUser() { return user }
+        if wantsJSON { throw HTTPError(401, "Log in first.") }
+        var target = request.path
+        if !request.query.isEmpty { target += "?" + request.query }
+        var error = HTTPError(303, "Log in first.")
+        error.headers = [("Location", "/login?next=" + Self.formEscape(target))]
+        throw error
+    }
+
+    /// requireUser plus a verified email address, else 403 saying how to verify.
+    public func requirePoster() throws -> User {
+        let user = try requireUser()
+        guard user.emailVerified else {
+            throw HTTPError(403, "Verify your email address to post: we sent a link to \(user.email); you can ask for a new one on your account page.")
+        }
+        return user
+    }
+
+    /// For every state-changing request (POST/PUT/DELETE): HTML forms must carry the
+    /// `csrf_token` field (pass the parsed form), API calls the `X-Requested-With: corkboard`
+    /// (or `X-CSRF-Token`) header, and no request may say it comes from another site
+    /// (`Origin`, `Sec-Fetch-Site`). Throws 403 with a clear message.
+    public func requireCSRF(form: [(String, String)]?) throws {
+        if CSRFToken.isCrossSite(origin: request.header("Origin"), secFetchSite: request.header("Sec-Fetch-Site"),
+                                 siteURL: app.config.siteURL) {
+            throw HTTPError(403, "This request came from another site and was refused.")
+        }
+        if wantsJSON {
+            let marker = request.header("X-Requested-With")?.lowercased()
+            if marker == "corkboard" { return }
+            if let header = request.header("X-CSRF-Token"), try tokenIsValid(header) { return }
+            throw HTTPError(403, "API requests that change something need the header `X-Requested-With: corkboard`.")
+        }
+        let submitted = form?.first { $0.0 == "csrf_token" }?.1 ?? ""
+        guard !submitted.isEmpty, try tokenIsValid(submitted) else {
+            throw HTTPError(403, "This form has expired or did not come from this site. Go back, reload the page and try again.")
+        }
+    }
+
+    /// The token to put in a hidden `csrf_token` input of a form on this page (sets the
+    /// anonymous `__Host-csrf` cookie when the visitor is not logged in and has none).
+    public func csrfToken() throws -> String {
+        if let session = try currentSession() { return CSRFToken.forSession(secret: session.csrfSecret) }
+        let key = try AccountKeys.siteCSRFKey(database)
+        if let cookie = storage["accounts.csrfCookie"] as? String ?? request.cookies[SessionCookie.csrfName],
+           SessionCookie.isWellFormed(cookie) {
+            return CSRFToken.forAnonymous(siteKey: key, cookie: cookie)
+        }
+        let cookie = SecureRandom.token()
+        storage["accounts.csrfCookie"] = cookie
+        responseHeaders.append(("Set-Cookie", SessionCookie.setCSRF(cookie)))
+        return CSRFToken.forAnonymous(siteKey: key, cookie: cookie)
+    }
+
+    /// A submitted token is valid if it is this session's or this browser's anonymous one.
+    private func tokenIsValid(_ submitted: String) throws -> Bool {
+        if let session = try currentSession(),
+           CSRFToken.matches(submitted, expected: CSRFToken.forSession(secret: session.csrfSecret)) {
+            return true
+        }
+        if let cookie = request.cookies[SessionCookie.csrfName], SessionCookie.isWellFormed(cookie) {
+            let key = try AccountKeys.siteCSRFKey(database)
+            return CSRFToken.matches(submitted, expected: CSRFToken.forAnonymous(siteKey: key, cookie: cookie))
+        }
+        return false
+    }
+
+    static func formEscape(_ s: String) -> String {
+        var allowed = CharacterSet.alphanumerics
+        allowed.insert(charactersIn: "-._~/")
+        return s.addingPercentEncoding(withAllowedCharacters: allowed) ?? ""
+    }
+}
