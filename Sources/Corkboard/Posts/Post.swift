@@ -1,36 +1,67 @@
 import Foundation
 import MariaDB
 
-/// A post as viewers see it.
+/// A post as it is read: what viewers see, plus what its owner and the edit form need.
 public struct Post: Sendable, Codable {
     public var id: Int64
+    public var userID: Int64
     public var cityID: Int64
     public var citySlug: String
     public var cityName: String
     public var neighbourhood: String?
+    public var neighbourhoodSlug: String?
     public var category: String
+    public var categorySlug: String
     public var title: String
     public var description: String
     public var priceMinor: Int64?
     public var locationText: String?
     public var createdAt: Date
     public var updatedAt: Date
+    public var deletedAt: Date?
+    /// Bumped by every edit (caches compare it).
+    public var version: Int
+    /// In the poster's order; filled by `PostStore`.
+    public var photos: [PhotoRef] = []
 
     /// Posts are shown to viewers for this long after they were created.
     public static let visibleFor: TimeInterval = 7 * 86_400
 
+    /// When viewers stop seeing it (the poster still does, and may repost it).
+    public var expiresAt: Date { createdAt.addingTimeInterval(Self.visibleFor) }
+    public func isExpired(now: Date = Date()) -> Bool { now >= expiresAt }
+
     init(row: Row) throws {
         id = try row.decode("id", as: Int64.self)
+        userID = try row.decode("user_id", as: Int64.self)
         cityID = try row.decode("city_id", as: Int64.self)
         citySlug = try row.decode("city_slug", as: String.self)
         cityName = try row.decode("city_name", as: String.self)
         neighbourhood = try row.decode("neighbourhood", as: String?.self)
+        neighbourhoodSlug = try row.decode("neighbourhood_slug", as: String?.self)
         category = try row.decode("category", as: String.self)
+        categorySlug = try row.decode("category_slug", as: String.self)
         title = try row.decode("title", as: String.self)
         description = try row.decode("description", as: String.self)
         priceMinor = try row.decode("price_minor", as: Int64?.self)
         locationText = try row.decode("location_text", as: String?.self)
         createdAt = try row.decode("created_at", as: Date.self)
         updatedAt = try row.decode("updated_at", as: Date.self)
+        deletedAt = try row.decode("deleted_at", as: Date?.self)
+        version = try row.decode("version", as: Int.self)
+    }
+
+    /// The description as paragraphs (blank lines separate them), escaped: never raw HTML.
+    public var paragraphsHTML: HTML {
+        let paragraphs: [HTML] = description
+            .replacingOccurrences(of: "\r\n", with: "\n")
+            .components(separatedBy: "\n\n")
+            .map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+            .filter { !$0.isEmpty }
+            .map { paragraph in
+                let lines = paragraph.components(separatedBy: "\n").map { HTML(stringLiteral: HTML.escape($0)) }
+                return "<p>\(HTML.join(lines, separator: "<br>\n"))</p>\n"
+            }
+        return HTML.join(paragraphs)
     }
 }

@@ -1,15 +1,17 @@
 import Foundation
 import MariaDB
 
-/// Reads posts for viewers: only live posts of the last seven days.
+/// The one read path for posts: viewers' reads (live posts of the last seven days), the
+/// owner's reads (expired ones too), and the photos of each, in order.
 public struct PostStore {
     let database: Database
 
     public init(database: Database) { self.database = database }
 
     static let columns = SQL(unsafeSQL: """
-        p.id, p.city_id, c.slug AS city_slug, c.name AS city_name, n.name AS neighbourhood,
-        cat.name AS category, p.title, p.description, p.price_minor, p.location_text, p.created_at, p.updated_at
+        p.id, p.user_id, p.city_id, c.slug AS city_slug, c.name AS city_name, n.name AS neighbourhood,
+        n.slug AS neighbourhood_slug, cat.name AS category, cat.slug AS category_slug, p.title, p.description,
+        p.price_minor, p.location_text, p.created_at, p.updated_at, p.deleted_at, p.version
         FROM posts p
         JOIN cities c ON c.id = p.city_id
         JOIN categories cat ON cat.id = p.category_id
@@ -25,13 +27,52 @@ public struct PostStore {
             """).map(Post.init(row:))
     }
 
-    /// A visible post by id, or nil when it does not exist, is deleted or has expired.
-    /// `fromPrimary` skips the replicas (the hot-post cache refilling right after a change).
+    /// A visible post by id with its photos, or nil when it does not exist, is deleted or has
+    /// expired. `fromPrimary` skips the replicas (a cache refill right after an edit).
     public func visible(id: Int64, now: Date = Date(), fromPrimary: Bool = false) throws -> Post? {
         let since = now.addingTimeInterval(-Post.visibleFor)
-        let sql: SQL = "SELECT " + Self.columns + """
-             WHERE p.id = \(id) AND p.deleted_at IS NULL AND p.created_at > \(since)
+        let sql: SQL = "SELECT " + Self.columns + " WHERE p.id = \(id) AND p.deleted_at IS NULL AND p.created_at > \(since)"
+        let rows = fromPrimary ? try database.primary().query(sql) : try database.read(sql)
+        guard var post = try rows.first.map(Post.init(row:)) else { return nil }
+        post.photos = try photos(postID: id, fromPrimary: fromPrimary)
+        return post
+    }
+
+    /// Any post by id — deleted or expired too — with its photos, read from the primary (the
+    /// owner's pages and every write check it, and must see their own latest state).
+    public func find(id: Int64) throws -> Post? {
+        guard var post = try database.primary().query("SELECT " + Self.columns + " WHERE p.id = \(id)")
+            .first.map(Post.init(row:)) else { return nil }
+        post.photos = try photos(postID: id, fromPrimary: true)
+        return post
+    }
+
+    /// A user's posts that are not deleted (expired ones included: "my posts"), newest first.
+    public func byUser(_ userID: Int64, limit: Int = 200) throws -> [Post] {
+        var posts = try database.primary().query("SELECT " + Self.columns + """
+             WHERE p.user_id = \(userID) AND p.deleted_at IS NULL ORDER BY p.created_at DESC, p.id DESC LIMIT \(limit)
+            """).map(Post.init(row:))
+        guard !posts.isEmpty else { return [] }
+        let byPost = try photos(postIDs: posts.map(\.id), fromPrimary: true)
+        for i in posts.indices { posts[i].photos = byPost[posts[i].id] ?? [] }
+        return posts
+    }
+
+    /// The photos of one post, in position order.
+    public func photos(postID: Int64, fromPrimary: Bool = false) throws -> [PhotoRef] {
+        try photos(postIDs: [postID], fromPrimary: fromPrimary)[postID] ?? []
+    }
+
+    func photos(postIDs: [Int64], fromPrimary: Bool) throws -> [Int64: [PhotoRef]] {
+        let sql: SQL = """
+            SELECT post_id, image_sha256 AS sha256, thumb_sha256, width, height FROM post_images
+            WHERE post_id IN \(SQL.list(postIDs)) ORDER BY post_id, position
             """
-        return try (fromPrimary ? database.readPrimary(sql) : database.read(sql)).first.map(Post.init(row:))
+        let rows = fromPrimary ? try database.primary().query(sql) : try database.read(sql)
+        var out: [Int64: [PhotoRef]] = [:]
+        for row in rows {
+            out[try row.decode("post_id", as: Int64.self), default: []].append(try PhotoRef(row: row))
+        }
+        return out
     }
 }
