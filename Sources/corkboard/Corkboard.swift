@@ -15,7 +15,8 @@ struct CorkboardCommand: ParsableCommand {
             CORKBOARD_WORKERS=8. systemd/corkboard.conf documents every key and its default.
             """,
         subcommands: [ServeCommand.self, WorkerCommand.self, MigrateCommand.self, SeedCommand.self,
-                      UserCommand.self, MailerCommand.self, MailCommand.self, GCPhotosCommand.self])
+                      UserCommand.self, MailerCommand.self, MailCommand.self, GCPhotosCommand.self,
+                      SearchCommand.self, SeedBenchCommand.self])
 }
 
 /// Options every command shares.
