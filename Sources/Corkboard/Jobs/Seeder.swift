@@ -60,6 +60,7 @@ public struct Seeder {
         }
         var generator = SeededGenerator(seed: 20261124)
         var total = 0
+        var postIDs: [Int64] = []
         try database.transaction { conn in
             for city in try cityStore.all() {
                 let hoods = try conn.query("SELECT id FROM neighbourhoods WHERE city_id = \(city.id)").map { try $0.decode("id", as: Int64.self) }
@@ -69,15 +70,17 @@ public struct Seeder {
                     let created = now.addingTimeInterval(-age)
                     let hood: Int64? = hoods.isEmpty || i % 5 == 4 ? nil : hoods[Int(generator.next() % UInt64(hoods.count))]
                     let price: Int64? = sample.category == "free" ? nil : sample.price + Int64(generator.next() % 20) * 100
-                    _ = try conn.execute("""
+                    let inserted = try conn.execute("""
                         INSERT INTO posts (user_id, city_id, neighbourhood_id, category_id, title, description,
                                            price_minor, location_text, created_at, updated_at)
                         VALUES (\(userID), \(city.id), \(hood), \(categoryIDs[sample.category] ?? categoryIDs.values.first!),
                                 \(sample.title), \(sample.description), \(price), \(nil as String?), \(created), \(created))
                         """)
                     total += 1
+                    postIDs.append(Int64(inserted.lastInsertID))
                 }
             }
+            try SearchIndex.index(postIDs: postIDs, on: conn)
         }
         logger.info("seeded sample posts", metadata: ["posts": "\(total)"])
     }
