@@ -63,6 +63,13 @@ MAILER_PID="$RUN/mailer.pid"
 POOL_SOCK="$RUN/pool.sock"
 NGINX_PID="$RUN/nginx.pid"
 NGINX_CONF="$VAR/nginx.conf"
+# nginx limit_req rates for the account forms (CB_LOGIN_RATE…): production's, but generous in
+# the test stack, where every test comes from 127.0.0.1 (test_accounts.py tightens them itself
+# with `nginx-reload`).
+if [[ "$CB_STACK" == test ]]; then default_rate=6000r/m; else default_rate=""; fi
+LOGIN_RATE="${CB_LOGIN_RATE:-${default_rate:-10r/m}}"
+SIGNUP_RATE="${CB_SIGNUP_RATE:-${default_rate:-3r/m}}"
+RESET_RATE="${CB_RESET_RATE:-${default_rate:-3r/m}}"
 
 APT_PACKAGES=(
     build-essential pkg-config libfcgi-dev libfcgi-bin libmariadb-dev mariadb-server mariadb-client
@@ -387,6 +394,7 @@ smtp_port = $SMTP_PORT
 mail_from = Corkboard <noreply@localhost>
 smtp_timeout = 10
 mailer_poll_interval = 1
+common_passwords_file = $ROOT/share/common-passwords.txt
 EOF
     chmod 0600 "$CONF"
 }
@@ -468,7 +476,8 @@ start_nginx() {
     # shellcheck disable=SC2016
     NGINX_USER="$user" RUN_DIR="$RUN" LOG_DIR="$LOG" POOL_SOCKET="$POOL_SOCK" TLS_DIR="$TLS" \
         HTTPS_PORT="$HTTPS_PORT" HTTP_PORT="$HTTP_PORT" PUBLIC_ROOT="$ROOT/public" DATA_ROOT="$VAR" \
-        envsubst '$NGINX_USER $RUN_DIR $LOG_DIR $POOL_SOCKET $TLS_DIR $HTTPS_PORT $HTTP_PORT $PUBLIC_ROOT $DATA_ROOT' \
+        LOGIN_RATE="$LOGIN_RATE" SIGNUP_RATE="$SIGNUP_RATE" RESET_RATE="$RESET_RATE" \
+        envsubst '$NGINX_USER $RUN_DIR $LOG_DIR $POOL_SOCKET $TLS_DIR $HTTPS_PORT $HTTP_PORT $PUBLIC_ROOT $DATA_ROOT $LOGIN_RATE $SIGNUP_RATE $RESET_RATE' \
         <"$ROOT/nginx/dev.conf.template" >"$NGINX_CONF"
     nginx -t -q -e "$LOG/nginx-error.log" -p "$VAR" -c "$NGINX_CONF" || die "nginx -t failed for $NGINX_CONF"
     if pid_alive "$NGINX_PID" nginx; then
@@ -588,6 +597,7 @@ case "${1:-}" in
     status) cmd_status ;;
     pool-start) cmd_pool_start ;;
     pool-stop) cmd_pool_stop ;;
+    nginx-reload) start_nginx ;;
     mailer-start) cmd_mailer_start ;;
     mailer-stop) cmd_mailer_stop ;;
     smtp-start) start_smtp ;;
