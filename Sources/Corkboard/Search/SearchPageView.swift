@@ -76,7 +76,7 @@ struct SearchPageView {
         }
         let message: HTML = error.map { "<p class=\"error\" role=\"alert\" data-field=\"\($0.field ?? "")\">\($0.message)</p>" } ?? ""
         return """
-            <form class="search" method="get" action="/\(city.slug)/search">
+            <form class="search-form" method="get" action="/\(city.slug)/search">
             \(message)
             <p><input type="search" name="q" value="\(value("q"))" maxlength="\(SearchQuery.maxLength)" placeholder="Search \(city.name)" aria-label="Search">
             <label><input type="checkbox" name="titles" value="1"\(checked("titles"))> titles only</label></p>
