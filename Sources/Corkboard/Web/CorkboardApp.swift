@@ -95,6 +95,12 @@ public final class CorkboardApp: FastCGIResponder {
             return errorResponse(HTTPError(400, "The request could not be read."), context)
         } catch let error as MariaDBError where error.isUnavailable {
             logger.error("database unavailable", metadata: ["path": "\(context.request.path)", "error": "\(error.debugDescription)"])
+            // The primary is down but replicas still answer: say that browsing works.
+            if database.primaryMarkedDown, !["GET", "HEAD"].contains(context.request.method) {
+                var paused = HTTPError(503, "Posting is paused while we do maintenance; browsing still works.")
+                paused.headers = [("Retry-After", "30")]
+                return errorResponse(paused, context)
+            }
             return errorResponse(HTTPError(503, "The site is busy or under maintenance. Please try again in a moment."), context)
         } catch {
             // Internals go to the log only; the client gets a generic page.

@@ -1,0 +1,191 @@
+"""Read splitting, causal reads and failover against the real primary and replica.
+
+Each test leaves the cluster as it found it (replication running, both servers up, the pool on
+its configuration file), even when it fails.
+"""
+
+import threading
+import time
+import uuid
+
+import pytest
+import requests
+
+CAUSAL_COOKIE = "__Host-cb_causal"
+
+
+def status(stack):
+    with stack.session() as s:
+        r = s.get(stack.url("/status?format=json"), timeout=10)
+        assert r.status_code == 200, r.text
+        return r.json()["database"]
+
+
+def reads(stack, role):
+    return sum(s["reads"] for s in status(stack)["servers"] if s["role"] == role)
+
+
+def seed_post(stack, title):
+    """A post written straight to the primary (copying a sample post's owner, city, category)."""
+    stack.root_sql("primary", f"""
+        INSERT INTO posts (user_id, city_id, neighbourhood_id, category_id, title, description, created_at, updated_at)
+        SELECT user_id, city_id, neighbourhood_id, category_id, '{title}', 'Seeded by the replication tests.',
+               UTC_TIMESTAMP(6), UTC_TIMESTAMP(6)
+        FROM posts WHERE deleted_at IS NULL ORDER BY id LIMIT 1""")
+    return int(stack.root_sql("primary", f"SELECT id FROM posts WHERE title = '{title}'")[0][0])
+
+
+def wait_until(predicate, timeout, what):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return
+        time.sleep(0.1)
+    raise AssertionError(f"not within {timeout}s: {what}")
+
+
+@pytest.fixture
+def sql_thread_stopped(stack):
+    stack.root_sql("replica", "STOP SLAVE SQL_THREAD")
+    try:
+        yield
+    finally:
+        stack.root_sql("replica", "START SLAVE SQL_THREAD")
+
+
+@pytest.fixture
+def pool_env(stack):
+    """Restart the pool with overrides; the configuration file alone again afterwards."""
+    changed = []
+
+    def apply(**env):
+        changed.append(env)
+        stack.pool_restart(**env)
+    yield apply
+    if changed:
+        stack.pool_restart()
+
+
+def test_writer_sees_own_write_while_replica_lags(stack, pool_env, sql_thread_stopped):
+    pool_env(db_max_replica_lag=600)
+    post_id = seed_post(stack, "causal-" + uuid.uuid4().hex[:10])
+    with stack.session() as anon:
+        assert anon.get(stack.url(f"/post/{post_id}"), timeout=10).status_code == 404  # replica lags
+    before = status(stack)["causal"]
+    with stack.api_session() as writer:
+        # Any committed write through the site makes the client a writer: sign-up commits after
+        # the post above, so its GTID covers the post too.
+        r = writer.post(stack.url("/api/signup"), timeout=30,
+                        json={"email": stack.new_email("causal"), "password": stack.new_password()})
+        assert r.status_code == 202, r.text
+        assert CAUSAL_COOKIE in writer.cookies, r.headers
+        header = r.headers["Set-Cookie"]
+        assert "HttpOnly" in header and "Secure" in header and "SameSite=Lax" in header
+        timings = []
+        for _ in range(20):  # several workers, each waits once and falls back to the primary
+            t = time.monotonic()
+            page = writer.get(stack.url(f"/post/{post_id}"), timeout=10)
+            timings.append(time.monotonic() - t)
+            assert page.status_code == 200, page.status_code
+        # A forged cookie is ignored: that client reads the lagging replica like anyone.
+        forged = stack.session()
+        forged.cookies.set(CAUSAL_COOKIE, writer.cookies[CAUSAL_COOKIE][:-4] + "0000")
+        assert forged.get(stack.url(f"/post/{post_id}"), timeout=10).status_code == 404
+    after = status(stack)["causal"]
+    assert after["fallbacks"] > before["fallbacks"]
+    timings.sort()
+    print(f"\nwriter page p50 {timings[len(timings) // 2] * 1000:.0f} ms, max {timings[-1] * 1000:.0f} ms; "
+          f"causal wait buckets (ms, cumulative): {after['waitBucketsMS']}")
+    with stack.session() as anon:
+        assert anon.get(stack.url(f"/post/{post_id}"), timeout=10).status_code == 404
+        stack.root_sql("replica", "START SLAVE SQL_THREAD")
+        wait_until(lambda: anon.get(stack.url(f"/post/{post_id}"), timeout=10).status_code == 200, 10,
+                   "the anonymous viewer sees the post once replication resumes")
+
+
+def test_replica_past_lag_limit_is_skipped(stack, pool_env, sql_thread_stopped):
+    pool_env(db_max_replica_lag=2, db_health_check_ms=200)
+    time.sleep(4)  # the heartbeat on the replica is now older than the limit
+    post_id = seed_post(stack, "skipped-" + uuid.uuid4().hex[:10])
+    with stack.session() as anon:
+        wait_until(lambda: anon.get(stack.url(f"/post/{post_id}"), timeout=10).status_code == 200, 5,
+                   "a new post is read from the primary while the replica lags")
+    replica = [s for s in status(stack)["servers"] if s["role"] == "replica"][0]
+    assert replica["state"] == "lagging" and replica["lagSeconds"] > 2
+    assert replica["skips"]["lagging"] > 0
+
+
+def test_logged_out_session_refused_while_replica_lags(stack, pool_env, sql_thread_stopped):
+    pool_env(db_max_replica_lag=600)
+    email, password = stack.create_user()
+    s = stack.api_login(stack.session(), email, password)
+    assert s.get(stack.url("/api/me"), timeout=10).status_code == 200
+    old = requests.utils.dict_from_cookiejar(s.cookies)
+    assert s.post(stack.url("/api/logout"), timeout=10).status_code in (200, 204)
+    with stack.session() as replay:
+        for name, value in old.items():
+            replay.cookies.set(name, value)
+        assert replay.get(stack.url("/api/me"), timeout=10).status_code == 401
+
+
+def load(stack, paths, seconds):
+    """GETs paths from 8 threads for `seconds`; returns the status codes seen."""
+    codes, stop = [], time.monotonic() + seconds
+
+    def run():
+        with stack.session() as s:
+            i = 0
+            while time.monotonic() < stop:
+                try:
+                    codes.append(s.get(stack.url(paths[i % len(paths)]), timeout=10).status_code)
+                except requests.RequestException as exc:
+                    codes.append(repr(exc))
+                i += 1
+    threads = [threading.Thread(target=run) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return codes
+
+
+def some_pages(stack):
+    post_id = int(stack.root_sql("primary", "SELECT MIN(id) FROM posts WHERE deleted_at IS NULL")[0][0])
+    city = stack.root_sql("primary", "SELECT slug FROM cities ORDER BY id LIMIT 1")[0][0]
+    return ["/", f"/{city}", f"/post/{post_id}"]
+
+
+def test_replica_down_under_load_then_back(stack):
+    paths = some_pages(stack)
+    stack.db_stop("replica")
+    try:
+        primary_before = reads(stack, "primary")
+        codes = load(stack, paths, 3)
+        assert codes and all(c == 200 for c in codes), {c for c in codes if c != 200}
+        assert reads(stack, "primary") > primary_before
+    finally:
+        stack.db_start("replica")
+    replica_before = reads(stack, "replica")
+    wait_until(lambda: (load(stack, paths, 0.5), reads(stack, "replica") > replica_before + 20)[1], 15,
+               "reads go back to the replica")
+
+
+def test_primary_down_reads_continue_writes_paused(stack):
+    paths = some_pages(stack)
+    stack.db_stop("primary")
+    try:
+        codes = load(stack, paths, 2)
+        assert codes and all(c == 200 for c in codes), {c for c in codes if c != 200}
+        with stack.api_session() as s:
+            r = s.post(stack.url("/api/signup"), timeout=30,
+                       json={"email": stack.new_email("paused"), "password": stack.new_password()})
+            assert r.status_code == 503
+            assert r.json()["error"] == "Posting is paused while we do maintenance; browsing still works."
+    finally:
+        stack.db_start("primary")
+    with stack.api_session() as s:
+        def signed_up():
+            r = s.post(stack.url("/api/signup"), timeout=30,
+                       json={"email": stack.new_email("resumed"), "password": stack.new_password()})
+            return r.status_code == 202
+        wait_until(signed_up, 15, "writes resume after the primary returns, without a pool restart")
