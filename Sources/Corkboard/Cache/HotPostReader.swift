@@ -5,8 +5,9 @@ import MariaDB
 ///
 /// - A viewer without a causal token (wrote nothing lately) is served from the cache when the
 ///   entry is young enough and of the post's current generation.
-/// - A client that wrote lately skips the cache hit and reads causally, so it never sees a copy
-///   older than its own write (even one cached on this host before an edit made elsewhere).
+/// - A client that wrote lately skips the cache and reads causally, so it never sees a copy
+///   older than its own write (even one cached on this host before an edit made elsewhere);
+///   what it reads is not cached, so other viewers keep the replicas' view of the site.
 /// - A refill within the replica-lag window after an invalidation on this host reads the
 ///   primary, so an older version from a lagging replica is never cached.
 /// - The generation is read before the database, so a refill racing an edit is dropped.
@@ -21,7 +22,7 @@ public enum HotPostReader {
         let fromPrimary = cache.invalidatedRecently(id, within: refillWindow(database.config))
         guard let post = try PostStore(database: database).visible(id: id, fromPrimary: fromPrimary) else { return nil }
         let hot = HotPost(post: post, article: render(post))
-        cache.put(id, hot, bytes: hot.bytes, generation: generation)
+        if !writer { cache.put(id, hot, bytes: hot.bytes, generation: generation) }
         return hot
     }
 
