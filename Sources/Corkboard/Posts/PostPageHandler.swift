@@ -1,32 +1,66 @@
 import FastCGI
 import Foundation
 
-/// `GET /post/{id}`: one post, its description shown as escaped paragraphs.
+/// `GET /post/{id}`: one post with its photos (thumbnails linking to the display size), the
+/// description as escaped paragraphs. The article comes through the hot-post cache; the
+/// poster's own controls (edit, delete) are added per request. 404 missing, 410 deleted or
+/// expired — except that the poster still sees an expired post of theirs, marked as such.
 enum PostPageHandler {
     static func show(_ context: RequestContext) throws -> FastCGIResponse {
-        guard let id = Int64(context.parameter("id")), id > 0,
-              let hot = try HotPostReader.post(id, context: context, render: article) else {
-            throw HTTPError.notFound("This post does not exist or is no longer shown.")
+        guard let id = Int64(context.parameter("id")), id > 0 else {
+            throw HTTPError.notFound("This post does not exist.")
         }
-        let post = hot.post
+        let user = try context.currentUser()
+        let post: Post
+        let article: HTML
+        if let hot = try HotPostReader.post(id, context: context, render: { render($0) }) {
+            (post, article) = (hot.post, hot.article)
+        } else {
+            guard let found = try PostStore(database: context.database).find(id: id) else {
+                throw HTTPError.notFound("This post does not exist.")
+            }
+            if found.deletedAt != nil { throw HTTPError(410, "This post was deleted.") }
+            guard let user, user.id == found.userID || user.role != .user else {
+                throw HTTPError(410, "This post has expired and is no longer shown.")
+            }
+            (post, article) = (found, render(found))
+        }
+        var controls: HTML = ""
+        if let user, user.id == post.userID || user.role != .user {
+            let token = try context.csrfToken()
+            let expired: HTML = post.isExpired()
+                ? """
+                  <p class="expired">This post has expired: viewers no longer see it.</p>
+                  <form method="post" action="/post/\(post.id)/repost"><input type="hidden" name="csrf_token" value="\(token)"><button type="submit">Repost it</button></form>
+                  """
+                : ""
+            controls = """
+                <section class="owner-controls">\(expired)
+                <a class="button" href="/post/\(post.id)/edit">Edit</a>
+                <form method="post" action="/post/\(post.id)/delete"><input type="hidden" name="csrf_token" value="\(token)"><button type="submit" class="danger">Delete</button></form>
+                </section>
+                """
+        }
         return HTMLResponse.make(Layout.page(title: post.title, siteName: context.app.config.siteName,
-                                             city: (post.citySlug, post.cityName), body: hot.article))
+                                             city: (post.citySlug, post.cityName), body: "\(article)\n\(controls)"))
     }
 
-    /// The post's article markup, the same for every viewer (what the hot-post cache keeps).
-    static func article(_ post: Post) -> HTML {
-        let paragraphs: [HTML] = post.description
-            .components(separatedBy: "\n\n")
-            .map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
-            .filter { !$0.isEmpty }
-            .map { "<p>\($0)</p>\n" }
+    /// The part every viewer shares (cached).
+    static func render(_ post: Post) -> HTML {
         let place = [post.neighbourhood, post.locationText].compactMap { $0 }.joined(separator: " · ")
+        let photos: [HTML] = post.photos.map { p in
+            "<li><a href=\"\(p.url)\"><img src=\"\(p.thumbURL)\" alt=\"\" loading=\"lazy\"></a></li>\n"
+        }
+        let first: HTML = post.photos.first.map { p in
+            "<figure class=\"main-photo\"><img src=\"\(p.url)\" width=\"\(p.width)\" height=\"\(p.height)\" alt=\"\"></figure>\n"
+        } ?? ""
+        let gallery: HTML = photos.isEmpty ? "" : "<ol class=\"photos\">\n\(photos)</ol>\n"
         return """
-            <article class="post">
+            <article class="post" data-post-id="\(post.id)">
             <h1>\(post.title)</h1>
             <p class="price">\(Layout.price(post.priceMinor))</p>
             <p class="meta">\(post.category) · \(place) · posted \(Layout.age(post.createdAt))</p>
-            \(paragraphs)</article>
+            \(first)\(gallery)<div class="description">\(post.paragraphsHTML)</div></article>
             """
     }
 }

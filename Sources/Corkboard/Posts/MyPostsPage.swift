@@ -1,0 +1,35 @@
+import FastCGI
+import Foundation
+
+/// `GET /account/posts` ("my posts", linked from the account page): the user's posts that are
+/// not deleted, expired ones marked and offered for reposting.
+enum MyPostsPage {
+    static func show(_ context: RequestContext) throws -> FastCGIResponse {
+        let user = try context.requireUser()
+        let posts = try PostStore(database: context.database).byUser(user.id)
+        let token = try context.csrfToken()
+        let now = Date()
+        let rows: [HTML] = posts.map { post in
+            let thumb: HTML = post.photos.first.map { "<img src=\"\($0.thumbURL)\" alt=\"\">" } ?? ""
+            let state: HTML = post.isExpired(now: now)
+                ? """
+                  <span class="expired">expired</span>
+                  <form method="post" action="/post/\(post.id)/repost"><input type="hidden" name="csrf_token" value="\(token)"><button type="submit">Repost</button></form>
+                  """
+                : "<span class=\"live\">shown until \(Layout.age(post.expiresAt, now: now).replacingOccurrences(of: " ago", with: ""))</span>"
+            return """
+                <li class="my-post\(post.isExpired(now: now) ? " is-expired" : "")" data-post-id="\(post.id)">\(thumb)
+                <a href="/post/\(post.id)">\(post.title)</a> <span class="price">\(Layout.price(post.priceMinor))</span>
+                \(state) <a href="/post/\(post.id)/edit">edit</a></li>
+
+                """
+        }
+        let list: HTML = posts.isEmpty ? "<p>You have no posts yet.</p>" : "<ul class=\"my-posts\">\n\(rows)</ul>"
+        let body: HTML = """
+            <h1>My posts</h1>
+            <p><a class="button" href="/post/new">New post</a> · <a href="/account">Account</a></p>
+            \(list)
+            """
+        return HTMLResponse.make(Layout.page(title: "My posts", siteName: context.app.config.siteName, body: body))
+    }
+}

@@ -1,0 +1,98 @@
+import FastCGI
+import Foundation
+
+/// The create/edit form. Without JavaScript it posts everything at once (multipart); with
+/// /static/post-form.js each chosen photo is uploaded on its own with a progress bar and the
+/// form then carries only photo ids. No inline script or style (the CSP forbids both).
+enum PostFormView {
+    /// What the form shows: a post being edited, or what a failed submit sent back.
+    struct Values {
+        var title = ""
+        var description = ""
+        var price = ""
+        var city = ""
+        var neighbourhood = ""
+        var category = ""
+        var locationText = ""
+        var photos: [PhotoRef] = []
+
+        init() {}
+
+        init(post: Post) {
+            title = post.title
+            description = post.description
+            price = post.priceMinor.map { String(format: "%d.%02d", $0 / 100, $0 % 100) } ?? ""
+            city = post.citySlug
+            neighbourhood = post.neighbourhoodSlug ?? ""
+            category = post.categorySlug
+            locationText = post.locationText ?? ""
+            photos = post.photos
+        }
+
+        /// A submitted form, refilled after an error (photos sent as files must be chosen again).
+        init(form: [(String, String)], keeping photos: [PhotoRef]) {
+            func v(_ n: String) -> String { form.last { $0.0 == n }?.1 ?? "" }
+            title = v("title"); description = v("description"); price = v("price"); city = v("city")
+            neighbourhood = v("neighbourhood"); category = v("category"); locationText = v("location_text")
+            self.photos = photos
+        }
+    }
+
+    static func render(_ context: RequestContext, action: String, heading: String, values: Values,
+                       error: HTTPError? = nil, status: Int = 200) throws -> FastCGIResponse {
+        let catalog = PostCatalog(database: context.database)
+        let config = context.app.config.posts
+        func options(_ choices: [PostCatalog.Choice], selected: String) -> [HTML] {
+            choices.map { c in
+                c.slug == selected ? "<option value=\"\(c.slug)\" selected>\(c.name)</option>"
+                    : "<option value=\"\(c.slug)\">\(c.name)</option>"
+            }
+        }
+        var hoodGroups: [HTML] = []
+        var lastCity = ""
+        for (city, hood) in try catalog.neighbourhoods() {
+            if city != lastCity {
+                if !lastCity.isEmpty { hoodGroups.append("</optgroup>") }
+                hoodGroups.append("<optgroup label=\"\(city)\" data-city=\"\(city)\">")
+                lastCity = city
+            }
+            let selected: HTML = hood.slug == values.neighbourhood ? " selected" : ""
+            hoodGroups.append("<option value=\"\(hood.slug)\" data-city=\"\(city)\"\(selected)>\(hood.name)</option>")
+        }
+        if !lastCity.isEmpty { hoodGroups.append("</optgroup>") }
+        let photos: [HTML] = values.photos.map { p in
+            """
+            <li class="photo" data-id="\(p.id)"><img src="\(p.thumbURL)" alt="">
+            <label><input type="checkbox" name="photos" value="\(p.id)" checked> keep</label></li>
+
+            """
+        }
+        let errorBox: HTML = error.map { e in
+            "<p class=\"form-error\" role=\"alert\" data-field=\"\(e.field ?? "")\">\(e.message)</p>"
+        } ?? ""
+        let body: HTML = """
+            <h1>\(heading)</h1>
+            \(errorBox)
+            <form class="post-form" method="post" action="\(action)" enctype="multipart/form-data"
+                  data-max-photos="\(config.maxPhotos)" data-max-bytes="\(config.maxPhotoBytes)">
+            <input type="hidden" name="csrf_token" value="\(try context.csrfToken())">
+            <input type="hidden" name="photos_sent" value="1">
+            <p><label>Title <input name="title" required maxlength="120" value="\(values.title)"></label></p>
+            <p><label>Price <input name="price" inputmode="decimal" placeholder="free" value="\(values.price)"></label></p>
+            <p><label>City <select name="city" required><option value="">Choose…</option>\(options(try catalog.cities(), selected: values.city))</select></label></p>
+            <p><label>Neighbourhood <select name="neighbourhood"><option value="">(none)</option>\(hoodGroups)</select></label></p>
+            <p><label>Category <select name="category" required><option value="">Choose…</option>\(options(try catalog.categories(), selected: values.category))</select></label></p>
+            <p><label>Where <input name="location_text" maxlength="200" value="\(values.locationText)"></label></p>
+            <p><label>Description <textarea name="description" required rows="10" maxlength="10000">\(values.description)</textarea></label></p>
+            <fieldset class="photos"><legend>Photos (up to \(config.maxPhotos), each at most 1 MiB: JPEG, PNG or WebP)</legend>
+            <ol class="photo-list">\(photos)</ol>
+            <ul class="upload-progress"></ul>
+            <p><input type="file" name="photo" multiple accept="image/jpeg,image/png,image/webp"></p>
+            </fieldset>
+            <p><button type="submit">Publish</button></p>
+            </form>
+            <script src="/static/post-form.js" defer></script>
+            """
+        return HTMLResponse.make(status: status, Layout.page(title: heading, siteName: context.app.config.siteName, body: body))
+    }
+}
