@@ -15,9 +15,10 @@ public struct SearchMaintenance {
         self.logger = logger
     }
 
-    /// Re-indexes every visible post (of one city when `citySlug` is given); returns the count.
+    /// Re-indexes every post (of one city when `citySlug` is given): visible ones are written
+    /// again, deleted or expired ones lose their rows. Returns the number of posts looked at.
     @discardableResult
-    public func reindex(citySlug: String? = nil, now: Date = Date()) throws -> Int {
+    public func reindex(citySlug: String? = nil) throws -> Int {
         var cityID: Int64?
         if let citySlug {
             guard let city = try CityStore(database: database).find(slug: citySlug) else {
@@ -25,13 +26,12 @@ public struct SearchMaintenance {
             }
             cityID = city.id
         }
-        let since = now.addingTimeInterval(-Post.visibleFor)
         var last: Int64 = 0
         var total = 0
         while true {
             let cityFilter: SQL = cityID.map { "AND city_id = \($0)" } ?? ""
             let ids = try database.primary().query("""
-                SELECT id FROM posts WHERE id > \(last) \(cityFilter) AND created_at > \(since) AND deleted_at IS NULL
+                SELECT id FROM posts WHERE id > \(last) \(cityFilter)
                 ORDER BY id LIMIT \(batch)
                 """).map { try $0.decode("id", as: Int64.self) }
             guard let maxID = ids.last else { break }
