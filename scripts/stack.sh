@@ -10,6 +10,7 @@
 # CB_PORT_BASE  first port: 18400 demo, 18500 test, 18700 bench; +6 primary, +7 replica,
 #               +25 SMTP, +43 HTTPS, +80 HTTP. Set it for a second checkout on the same machine.
 # CB_BIN        the corkboard binary (default: the release build of this checkout).
+# CB_DB_BUFFER_POOL  InnoDB buffer pool of both servers (default 128M; the search bench uses more).
 #
 # Data and logs live under var/$CB_STACK/ in the checkout; sockets and pid files under a short
 # run dir /tmp/cb-<hash of the checkout path>-$CB_STACK/ (unix socket paths must stay < 108 bytes).
@@ -253,7 +254,7 @@ start_mariadbd() { # NAME DATADIR SOCK PID PORT SERVER_ID EXTRA...
         --log-error="$LOG/$name.err" --skip-name-resolve \
         --character-set-server=utf8mb4 --collation-server=utf8mb4_unicode_ci \
         --log-bin="$name-bin" --binlog-format=ROW --gtid-strict-mode=ON \
-        --innodb-buffer-pool-size=128M "$@" </dev/null >>"$LOG/$name.out" 2>&1 &
+        --innodb-buffer-pool-size="${CB_DB_BUFFER_POOL:-128M}" "$@" </dev/null >>"$LOG/$name.out" 2>&1 &
 }
 
 server_ready() { mariadb-admin --no-defaults -S "$1" --connect-timeout=1 ping; }
