@@ -62,6 +62,13 @@ SMTP_PID="$RUN/smtp.pid"
 POOL_PID="$RUN/pool.pid"
 MAILER_PID="$RUN/mailer.pid"
 POOL_SOCK="$RUN/pool.sock"
+# The upload pool: a second, smaller, niced `corkboard serve` for photo processing (nginx sends
+# creates and photo uploads to it), so uploads cannot take every browsing worker.
+UPLOADS_PID="$RUN/uploads.pid"
+UPLOADS_SOCK="$RUN/uploads.sock"
+UPLOAD_WORKERS="${CB_UPLOAD_WORKERS:-2}"
+# A post whose title holds this marker fails just before its commit (test_hooks = true only).
+TEST_FAIL_MARKER="__fail_before_commit__"
 NGINX_PID="$RUN/nginx.pid"
 NGINX_CONF="$VAR/nginx.conf"
 # nginx limit_req rates for the account forms (CB_LOGIN_RATE…): production's, but generous in
@@ -393,6 +400,8 @@ log_level = info
 smtp_host = 127.0.0.1
 smtp_port = $SMTP_PORT
 mail_from = Corkboard <noreply@localhost>
+# Posts: test-only fault hooks (CORKBOARD_TEST_FAIL_BEFORE_COMMIT, set for the pools below).
+test_hooks = true
 smtp_timeout = 10
 mailer_poll_interval = 1
 common_passwords_file = $ROOT/share/common-passwords.txt
@@ -412,7 +421,7 @@ cmd_pool_start() {
         return 0
     fi
     rm -f "$POOL_SOCK"
-    setsid "$bin" serve --config "$CONF" </dev/null >>"$LOG/pool.log" 2>&1 &
+    CORKBOARD_TEST_FAIL_BEFORE_COMMIT="$TEST_FAIL_MARKER" setsid "$bin" serve --config "$CONF" </dev/null >>"$LOG/pool.log" 2>&1 &
     echo $! >"$POOL_PID"
     for ((i = 0; i < 150; i++)); do
         pool_ready && break
@@ -421,12 +430,34 @@ cmd_pool_start() {
     done
     pool_ready || die "the pool did not create $POOL_SOCK within 15 s; see $LOG/pool.log"
     say "pool running (pid $(cat "$POOL_PID"), socket $POOL_SOCK)"
+    uploads_start "$bin"
+}
+
+# The upload pool: same binary and config, its own socket, fewer workers, nice 10 (browsing wins
+# the CPU when both want it). Its log is log/uploads.log.
+uploads_ready() { [[ -S "$UPLOADS_SOCK" ]] && pid_alive "$UPLOADS_PID" serve; }
+uploads_start() {
+    local bin="$1" i
+    pid_alive "$UPLOADS_PID" serve && return 0
+    rm -f "$UPLOADS_SOCK"
+    CORKBOARD_LISTEN="unix:$UPLOADS_SOCK" CORKBOARD_WORKERS="$UPLOAD_WORKERS" CORKBOARD_TEST_FAIL_BEFORE_COMMIT="$TEST_FAIL_MARKER" \
+        setsid nice -n 10 "$bin" serve --config "$CONF" </dev/null >>"$LOG/uploads.log" 2>&1 &
+    echo $! >"$UPLOADS_PID"
+    for ((i = 0; i < 150; i++)); do
+        uploads_ready && break
+        kill -0 "$(cat "$UPLOADS_PID")" 2>/dev/null || { tail -n 20 "$LOG/uploads.log" >&2; die "the upload pool exited at start; see $LOG/uploads.log"; }
+        sleep 0.1
+    done
+    uploads_ready || die "the upload pool did not create $UPLOADS_SOCK within 15 s; see $LOG/uploads.log"
+    say "upload pool running (pid $(cat "$UPLOADS_PID"), socket $UPLOADS_SOCK)"
 }
 
 cmd_pool_stop() {
     # SIGTERM = drain: the master waits for in-flight requests (shutdown_timeout) and reaps workers.
     stop_pid pool "$POOL_PID" serve TERM 20
     rm -f "$POOL_SOCK"
+    stop_pid uploads "$UPLOADS_PID" serve TERM 20
+    rm -f "$UPLOADS_SOCK"
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -475,10 +506,10 @@ start_nginx() {
     ln -sfn "$ROOT/nginx/corkboard-headers.conf" "$VAR/snippets/corkboard-headers.conf"
     ln -sfn "$ROOT/nginx/corkboard-fastcgi-params.conf" "$VAR/snippets/corkboard-fastcgi-params.conf"
     # shellcheck disable=SC2016
-    NGINX_USER="$user" RUN_DIR="$RUN" LOG_DIR="$LOG" POOL_SOCKET="$POOL_SOCK" TLS_DIR="$TLS" \
+    NGINX_USER="$user" RUN_DIR="$RUN" LOG_DIR="$LOG" POOL_SOCKET="$POOL_SOCK" UPLOADS_SOCKET="$UPLOADS_SOCK" TLS_DIR="$TLS" \
         HTTPS_PORT="$HTTPS_PORT" HTTP_PORT="$HTTP_PORT" PUBLIC_ROOT="$ROOT/public" DATA_ROOT="$VAR" \
         LOGIN_RATE="$LOGIN_RATE" SIGNUP_RATE="$SIGNUP_RATE" RESET_RATE="$RESET_RATE" \
-        envsubst '$NGINX_USER $RUN_DIR $LOG_DIR $POOL_SOCKET $TLS_DIR $HTTPS_PORT $HTTP_PORT $PUBLIC_ROOT $DATA_ROOT $LOGIN_RATE $SIGNUP_RATE $RESET_RATE' \
+        envsubst '$NGINX_USER $RUN_DIR $LOG_DIR $POOL_SOCKET $UPLOADS_SOCKET $TLS_DIR $HTTPS_PORT $HTTP_PORT $PUBLIC_ROOT $DATA_ROOT $LOGIN_RATE $SIGNUP_RATE $RESET_RATE' \
         <"$ROOT/nginx/dev.conf.template" >"$NGINX_CONF"
     nginx -t -q -e "$LOG/nginx-error.log" -p "$VAR" -c "$NGINX_CONF" || die "nginx -t failed for $NGINX_CONF"
     if pid_alive "$NGINX_PID" nginx; then
@@ -507,6 +538,8 @@ CB_RUN_DIR=$RUN
 CB_LOG_DIR=$LOG
 CB_POOL_PIDFILE=$POOL_PID
 CB_POOL_SOCKET=$POOL_SOCK
+CB_UPLOADS_PIDFILE=$UPLOADS_PID
+CB_UPLOADS_SOCKET=$UPLOADS_SOCK
 CB_MAILER_PIDFILE=$MAILER_PID
 CB_NGINX_PIDFILE=$NGINX_PID
 CB_PRIMARY_PORT=$PRIMARY_PORT
@@ -565,7 +598,7 @@ cmd_status() {
     local name file word
     printf 'stack %s (ports %s..%s, run dir %s)\n' "$CB_STACK" "$PORT_BASE" "$HTTP_PORT" "$RUN"
     for spec in "primary:$PRIMARY_PID:mariadbd" "replica:$REPLICA_PID:mariadbd" "smtp:$SMTP_PID:mailcatcher" \
-        "pool:$POOL_PID:serve" "mailer:$MAILER_PID:mailer" "nginx:$NGINX_PID:nginx"; do
+        "pool:$POOL_PID:serve" "uploads:$UPLOADS_PID:serve" "mailer:$MAILER_PID:mailer" "nginx:$NGINX_PID:nginx"; do
         IFS=: read -r name file word <<<"$spec"
         if pid_alive "$file" "$word"; then
             printf '  %-8s running (pid %s)\n' "$name" "$(tr -dc '0-9' <"$file")"
