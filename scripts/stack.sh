@@ -74,7 +74,7 @@ NGINX_CONF="$VAR/nginx.conf"
 # nginx limit_req rates for the account forms (CB_LOGIN_RATE…): production's, but generous in
 # the test stack, where every test comes from 127.0.0.1 (test_accounts.py tightens them itself
 # with `nginx-reload`).
-if [[ "$CB_STACK" == test ]]; then default_rate=6000r/m; else default_rate=""; fi
+if [[ "$CB_STACK" == test ]]; then default_rate=1000r/s; else default_rate=""; fi
 LOGIN_RATE="${CB_LOGIN_RATE:-${default_rate:-10r/m}}"
 SIGNUP_RATE="${CB_SIGNUP_RATE:-${default_rate:-3r/m}}"
 RESET_RATE="${CB_RESET_RATE:-${default_rate:-3r/m}}"

@@ -36,8 +36,12 @@ struct AccountService {
             throw HTTPError.badRequest(problem, field: "password")
         }
         let hash = try hasher.hash(password)
-        try database.transaction { conn in
-            do {
+        do {
+            try database.transaction { conn in
+                if try !conn.query("SELECT id FROM users WHERE email = \(email) FOR UPDATE").isEmpty {
+                    try mail.signupAttempt(conn, to: email)
+                    return
+                }
                 let id = try conn.execute("""
                     INSERT INTO users (email, password_hash, role, created_at, updated_at)
                     VALUES (\(email), \(hash), 'user', UTC_TIMESTAMP(6), UTC_TIMESTAMP(6))
@@ -45,9 +49,10 @@ struct AccountService {
                 let token = try AccountTokens(conn: conn).create(userID: Int64(id), purpose: .verify,
                                                                  lifetime: config.verifyTokenLifetime)
                 try mail.verification(conn, to: email, token: token, hours: config.verifyTokenLifetime / 3600)
-            } catch let error as MariaDBError where error.code == .duplicateEntry {
-                try mail.signupAttempt(conn, to: email)
             }
+        } catch let error as MariaDBError where error.code == .duplicateEntry {
+            // A sign-up for the same address committed between our check and insert.
+            try database.transaction { conn in try mail.signupAttempt(conn, to: email) }
         }
     }
 
