@@ -25,7 +25,7 @@ public enum CSRFToken {
     public static func isCrossSite(origin: String?, secFetchSite: String?, siteURL: String) -> Bool {
         if let site = secFetchSite?.lowercased(), site == "cross-site" { return true }
         if let origin, !origin.isEmpty {
-            return origin.lowercased() != Self.origin(of: siteURL)
+            return Self.origin(of: origin) != Self.origin(of: siteURL)
         }
         return false
     }
