@@ -49,6 +49,7 @@ public struct PostWriter {
                         \(location), \(content), \(now), \(now))
                 """).lastInsertID)
             try insertImages(conn, postID: id, refs)
+            try SearchIndex.index(postID: id, on: conn)
             try failIfTestHookAsks(title: title)
             return id
         }
@@ -89,6 +90,7 @@ public struct PostWriter {
                 _ = try conn.execute("DELETE FROM post_images WHERE post_id = \(id)")
                 try insertImages(conn, postID: id, refs)
             }
+            try SearchIndex.index(postID: id, on: conn)
             try failIfTestHookAsks(title: title)
         }
     }
@@ -99,6 +101,7 @@ public struct PostWriter {
         try database.transaction { conn in
             _ = try Self.lockForChange(conn, id: id, user: user)
             _ = try conn.execute("UPDATE posts SET deleted_at = \(now), version = version + 1 WHERE id = \(id)")
+            try SearchIndex.remove(postID: id, on: conn)
         }
     }
 
