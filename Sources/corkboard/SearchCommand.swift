@@ -1,5 +1,6 @@
 import ArgumentParser
 import Corkboard
+import FastCGI
 import MariaDB
 
 /// `corkboard search reindex|prune`: operator jobs on the search index.
@@ -7,7 +8,7 @@ struct SearchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "search",
         abstract: "Maintain the search index.",
-        subcommands: [Reindex.self, Prune.self])
+        subcommands: [Reindex.self, Prune.self, Explain.self])
 
     /// Rebuilds the index rows of visible posts, e.g. after a bulk import done with SQL.
     struct Reindex: ParsableCommand {
@@ -41,6 +42,31 @@ struct SearchCommand: ParsableCommand {
             let (config, logger) = options.load(label: "corkboard.search")
             let database = Database(config: config.database, logger: logger)
             print("pruned \(try SearchMaintenance(database: database, logger: logger).prune()) posts")
+        }
+    }
+
+    /// Prints MariaDB's plan for the queries of one list request (the bench's "plans").
+    struct Explain: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "EXPLAIN the queries of one search, given as a query string (city=…&q=…&sort=…).")
+
+        @OptionGroup var options: GlobalOptions
+        @Argument(help: "The request's query string, as /api/search takes it.")
+        var query: String
+
+        func run() throws {
+            let (config, logger) = options.load(label: "corkboard.search")
+            let database = Database(config: config.database, logger: logger)
+            let items = FastCGIRequest.parseFormURLEncoded(Array(query.utf8))
+            let slug = items.first { $0.0 == "city" }?.1 ?? ""
+            guard let city = try CityStore(database: database).find(slug: slug) else {
+                logger.error("no city `\(slug)`")
+                throw ExitCode(1)
+            }
+            let catalog = try SearchCatalog.load(cityID: city.id, database: database)
+            let request = try SearchRequest(city: city, items: items, catalog: catalog, key: config.search.cursorKey)
+            let engine = SearchEngine(database: database, pageSize: config.search.pageSize)
+            for line in try engine.explain(request) { print(line) }
         }
     }
 }

@@ -1,0 +1,23 @@
+import Foundation
+import MariaDB
+
+extension SearchEngine {
+    /// MariaDB's plan (`EXPLAIN`) for each statement a first page of `request` runs: the term
+    /// counts when there are several words, the page query, and the detail read. For the bench.
+    public func explain(_ request: SearchRequest, now: Date = Date()) throws -> [String] {
+        let since = now.addingTimeInterval(-Post.visibleFor)
+        let driver = try driver(for: request, since: since)
+        let plan = SearchPlan(request: request, driver: driver, since: since, walkStart: now)
+        var out = ["driver term: \(driver ?? "none (browse posts)")"]
+        let phase: UInt8 = request.cursor?.phase ?? 0
+        for (label, sql) in [("page", plan.page(phase: phase, after: request.cursor, limit: pageSize + 1)),
+                             ("new posts", plan.newer(than: now, cap: 100))] {
+            out.append("-- \(label): \(sql.text)")
+            for row in try database.read("EXPLAIN " + sql) {
+                let cols = ["table", "type", "key", "key_len", "rows", "Extra"]
+                out.append(cols.map { c in "\(c)=\(row[c].map { "\($0)" } ?? "NULL")" }.joined(separator: "  "))
+            }
+        }
+        return out
+    }
+}
