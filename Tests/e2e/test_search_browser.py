@@ -1,0 +1,64 @@
+"""Infinite scroll in a real browser: a city of 200 posts scrolled to the end shows every post
+exactly once; clicking a post and going Back returns to the page it was on."""
+
+import shutil
+import time
+from datetime import timedelta
+
+import pytest
+
+from test_search import City, now_utc
+
+selenium = pytest.importorskip("selenium")
+from selenium import webdriver  # noqa: E402
+from selenium.webdriver.chrome.options import Options  # noqa: E402
+from selenium.webdriver.chrome.service import Service  # noqa: E402
+from selenium.webdriver.common.by import By  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not (shutil.which("/usr/bin/chromium") and shutil.which("/usr/bin/chromedriver")):
+        pytest.skip("chromium and chromium-driver are not installed")
+    options = Options()
+    options.binary_location = "/usr/bin/chromium"
+    for arg in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
+                "--ignore-certificate-errors", "--window-size=1024,768"):
+        options.add_argument(arg)
+    driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+    driver.set_page_load_timeout(30)
+    yield driver
+    driver.quit()
+
+
+def test_scroll_to_the_end_shows_every_post_once(stack, browser):
+    c = City(stack)
+    now = now_utc()
+    for i in range(200):
+        c.add(f"Scroll item {i:03d}", "", now - timedelta(minutes=5 * i + 1), 100 * i)
+    c.reindex()
+    browser.get(stack.url(f"/{c.slug}"))
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        browser.execute_script("window.scrollTo(0, document.body.scrollHeight)")
+        if browser.find_elements(By.CSS_SELECTOR, "p.end"):
+            break
+        time.sleep(0.2)
+    ids = [int(li.get_attribute("id")[1:]) for li in browser.find_elements(By.CSS_SELECTOR, "#results > li.post")]
+    assert browser.find_elements(By.CSS_SELECTOR, "p.end"), "the list never reached its end"
+    assert len(ids) == 200 and len(set(ids)) == 200
+    assert set(ids) == set(c.posts)
+    assert not browser.find_elements(By.CSS_SELECTOR, "a.more")
+
+    # Open a post from the fourth page, then go Back: the address names that page and the post.
+    target = ids[80]
+    link = browser.find_element(By.CSS_SELECTOR, f"#p{target} a")
+    browser.execute_script("arguments[0].scrollIntoView()", link)
+    link.click()
+    time.sleep(0.5)
+    browser.back()
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and f"#p{target}" not in browser.current_url:
+        time.sleep(0.1)
+    assert "cursor=" in browser.current_url and browser.current_url.endswith(f"#p{target}")
+    assert browser.find_elements(By.ID, f"p{target}")
