@@ -57,3 +57,14 @@ for _ in $(seq 50); do [[ -S "$CB_RUN_DIR/bare.sock" ]] && break; sleep 0.1; don
 row "GET /healthz (pool)" /healthz
 row "bare libfcgi (ceiling)" /_bench/bare
 row "GET static (nginx)" /static/corkboard.css
+
+# The search benchmark (scripts/bench-search.sh): a 1,000,000-post city on the CB_STACK=bench
+# stack with a larger buffer pool, its corpus kept between runs (the first load takes minutes).
+# BENCH_SEARCH=0 skips it.
+if [[ "${BENCH_SEARCH:-1}" == 1 ]]; then
+    kill -TERM "$bare_pid" 2>/dev/null; wait "$bare_pid" 2>/dev/null || true
+    if [[ -n "$started" ]]; then scripts/stack.sh stop >/dev/null; fi
+    trap - EXIT
+    echo
+    scripts/bench-search.sh
+fi
