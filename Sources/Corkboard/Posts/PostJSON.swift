@@ -19,6 +19,31 @@ public struct PostJSON: Codable, Sendable {
     public var expired: Bool
     public var version: Int
 
+    enum CodingKeys: String, CodingKey {
+        case id, url, title, description, price_minor, city, neighbourhood, category, location_text, photos
+        case created_at, updated_at, expires_at, expired, version
+    }
+
+    /// Optional fields are written as `null`, never left out: an API client sees every key.
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(id, forKey: .id)
+        try c.encode(url, forKey: .url)
+        try c.encode(title, forKey: .title)
+        try c.encode(description, forKey: .description)
+        try c.encode(price_minor, forKey: .price_minor)
+        try c.encode(city, forKey: .city)
+        try c.encode(neighbourhood, forKey: .neighbourhood)
+        try c.encode(category, forKey: .category)
+        try c.encode(location_text, forKey: .location_text)
+        try c.encode(photos, forKey: .photos)
+        try c.encode(created_at, forKey: .created_at)
+        try c.encode(updated_at, forKey: .updated_at)
+        try c.encode(expires_at, forKey: .expires_at)
+        try c.encode(expired, forKey: .expired)
+        try c.encode(version, forKey: .version)
+    }
+
     public init(_ post: Post, now: Date = Date()) {
         id = post.id
         url = "/post/\(post.id)"

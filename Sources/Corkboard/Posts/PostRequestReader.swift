@@ -163,7 +163,7 @@ struct PostRequestReader {
         if let p = object["price_minor"] {
             if p is NSNull {
                 f.priceMinor = .some(nil)
-            } else if let n = p as? NSNumber, !(p is Bool),
+            } else if let n = p as? NSNumber, String(cString: n.objCType) != "c",
                       let v = Int64(exactly: n.doubleValue), Double(v) == n.doubleValue {
                 f.priceMinor = .some(v)
             } else {
