@@ -24,6 +24,20 @@ def my_posts(session, stack):
     return r.json()["posts"]
 
 
+def eventually_status(stack, path, want, timeout=5.0):
+    """The status an anonymous reader gets, polled until it is `want` (an anonymous read may
+    lag a write by a moment while the replica catches up; the writer's own session reads
+    causally)."""
+    import time
+    deadline = time.monotonic() + timeout
+    with stack.session() as anon:
+        while True:
+            code = anon.get(stack.url(path), timeout=30).status_code
+            if code == want or time.monotonic() > deadline:
+                return code
+            time.sleep(0.1)
+
+
 def image_files(stack):
     out = set()
     for d, _, names in os.walk(stack.images_root):
@@ -39,7 +53,7 @@ def test_create_with_ten_photos_keeps_order_and_strips_exif(stack, poster):
     r = poster.post(stack.url("/api/posts"), files=files, timeout=120)
     assert r.status_code == 201, r.text
     post = r.json()
-    got = stack.session().get(stack.url(f"/api/posts/{post['id']}"), timeout=30).json()
+    got = poster.get(stack.url(f"/api/posts/{post['id']}"), timeout=30).json()
     assert [p["width"] for p in got["photos"]] == [w for w, _ in sizes]
     # Ten uploaded first, then referenced in a shuffled order: read back in exactly that order.
     ids = []
@@ -50,7 +64,7 @@ def test_create_with_ten_photos_keeps_order_and_strips_exif(stack, poster):
     random.Random(7).shuffle(ids)
     r = poster.post(stack.url("/api/posts"), json=post_fields(photos=ids), timeout=60)
     assert r.status_code == 201, r.text
-    got = stack.session().get(stack.url(f"/api/posts/{r.json()['id']}"), timeout=30).json()
+    got = poster.get(stack.url(f"/api/posts/{r.json()['id']}"), timeout=30).json()
     assert [p["id"] for p in got["photos"]] == ids
     # The originals carried EXIF GPS; the stored files (served by nginx) carry no EXIF at all.
     assert "GPS" in exif_of(jpeg(200))
@@ -161,7 +175,7 @@ def test_lengths_count_unicode_scalars(stack, poster):
 
 def test_description_paragraphs_never_raw_html(stack, poster):
     r = poster.post(stack.url("/api/posts"), json=post_fields(description="First <script>alert(1)</script>\n\nSecond"), timeout=30)
-    page = stack.session().get(stack.url(f"/post/{r.json()['id']}"), timeout=30).text
+    page = poster.get(stack.url(f"/post/{r.json()['id']}"), timeout=30).text
     assert "<p>First &lt;script&gt;alert(1)&lt;/script&gt;</p>" in page and "<p>Second</p>" in page
     assert "<script>alert" not in page
 
@@ -184,7 +198,7 @@ def test_edit_reorders_removes_and_adds_photos(stack, poster):
     assert [p["id"] for p in post["photos"]] == [a, b, c]
     r = poster.put(stack.url(f"/api/posts/{post['id']}"), json={"photos": [c, a, d]}, timeout=30)
     assert r.status_code == 200, r.text
-    got = stack.session().get(stack.url(f"/api/posts/{post['id']}"), timeout=30).json()
+    got = poster.get(stack.url(f"/api/posts/{post['id']}"), timeout=30).json()
     assert [p["id"] for p in got["photos"]] == [c, a, d]
     assert got["title"] == post["title"]
     # A photo id that is neither in the post nor an upload of this user is refused.
@@ -227,7 +241,7 @@ def test_anonymous_unverified_and_other_users_are_refused(stack, poster):
         assert poster.put(stack.url(f"/api/posts/{post['id']}"), json={"title": "x"}, timeout=30).status_code == 403
     finally:
         poster.headers["X-Requested-With"] = "corkboard"
-    got = stack.session().get(stack.url(f"/api/posts/{post['id']}"), timeout=30).json()
+    got = poster.get(stack.url(f"/api/posts/{post['id']}"), timeout=30).json()
     assert got["title"] == post["title"]
 
 
@@ -236,8 +250,8 @@ def test_missing_is_404_deleted_is_410(stack, poster):
     assert stack.session().get(stack.url("/post/999999999"), timeout=30).status_code == 404
     post = poster.post(stack.url("/api/posts"), json=post_fields(), timeout=30).json()
     assert poster.delete(stack.url(f"/api/posts/{post['id']}"), timeout=30).status_code == 204
-    assert stack.session().get(stack.url(f"/api/posts/{post['id']}"), timeout=30).status_code == 410
-    assert stack.session().get(stack.url(f"/post/{post['id']}"), timeout=30).status_code == 410
+    assert eventually_status(stack, f"/api/posts/{post['id']}", 410) == 410
+    assert eventually_status(stack, f"/post/{post['id']}", 410) == 410
     assert poster.put(stack.url(f"/api/posts/{post['id']}"), json={"title": "x"}, timeout=30).status_code == 410
     assert poster.delete(stack.url(f"/api/posts/{post['id']}"), timeout=30).status_code == 410
     assert poster.delete(stack.url("/api/posts/999999999"), timeout=30).status_code == 404
@@ -265,8 +279,8 @@ def test_expired_post_seen_by_poster_and_reposted(stack, poster):
     photo = upload(poster, stack, jpeg(800)).json()["id"]
     post = poster.post(stack.url("/api/posts"), json=post_fields(photos=[photo]), timeout=30).json()
     stack.root_sql("primary", f"UPDATE posts SET created_at = created_at - INTERVAL 8 DAY WHERE id = {post['id']}")
-    assert stack.session().get(stack.url(f"/api/posts/{post['id']}"), timeout=30).status_code == 410
-    assert stack.session().get(stack.url(f"/post/{post['id']}"), timeout=30).status_code == 410
+    assert eventually_status(stack, f"/api/posts/{post['id']}", 410) == 410
+    assert eventually_status(stack, f"/post/{post['id']}", 410) == 410
     mine = poster.get(stack.url(f"/api/posts/{post['id']}"), timeout=30)
     assert mine.status_code == 200 and mine.json()["expired"] is True
     page = poster.get(stack.url("/account/posts"), timeout=30).text
@@ -276,4 +290,4 @@ def test_expired_post_seen_by_poster_and_reposted(stack, poster):
     fresh = r.json()
     assert fresh["id"] != post["id"] and fresh["expired"] is False
     assert fresh["title"] == post["title"] and [p["id"] for p in fresh["photos"]] == [photo]
-    assert stack.session().get(stack.url(f"/post/{fresh['id']}"), timeout=30).status_code == 200
+    assert eventually_status(stack, f"/post/{fresh['id']}", 200) == 200
