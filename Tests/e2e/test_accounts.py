@@ -356,7 +356,11 @@ def test_delete_account_ends_sessions_and_hides_posts(stack):
     stack.sql("""INSERT INTO posts (user_id, city_id, category_id, title, description)
                  SELECT %s, (SELECT MIN(id) FROM cities), (SELECT MIN(id) FROM categories), 'Deletion test bike', 'x'""", uid)
     post_id = stack.sql("SELECT id FROM posts WHERE user_id = %s", uid)[0][0]
-    assert stack.session().get(stack.url(f"/post/{post_id}")).status_code == 200
+    # Pages read from the replica: wait for the row to replicate before checking it shows.
+    deadline = time.monotonic() + 10
+    while stack.session().get(stack.url(f"/post/{post_id}")).status_code != 200:
+        assert time.monotonic() < deadline, "the test post never became visible"
+        time.sleep(0.1)
     r = s.delete(stack.url("/api/user"), json={"password": "wrong-password-99"})
     assert r.status_code == 403 and r.json()["field"] == "password"
     r = s.delete(stack.url("/api/user"), json={"password": password})
