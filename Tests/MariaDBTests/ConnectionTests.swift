@@ -236,10 +236,20 @@ import MariaDB
         #expect(health[1].error != nil)
         #expect(health[2].reachable)
 
+        // Primary down: reads go on from the replica, writes fail at once and stay refused
+        // (remembered down) without waiting for another connect.
         var down = config
         down.primary = ServerAddress(parsing: "127.0.0.1:1")!
-        let e = expectError(.connectionFailed) { _ = try Database(config: down).read("SELECT \(1)") }
-        #expect(e != nil)
+        down.replicas = [TestServers.replica]
+        let downDB = Database(config: down)
+        let rows = try downDB.read("SELECT \(1) AS one")
+        #expect(try rows.first?.decode("one", as: Int64.self) == 1)
+        #expect(expectError(.connectionFailed) { _ = try downDB.write("DO \(1)") } != nil)
+        #expect(downDB.primaryMarkedDown)
+        var alone = config
+        alone.primary = down.primary
+        alone.replicas = []
+        #expect(expectError(.connectionFailed) { _ = try Database(config: alone).read("SELECT \(1)") } != nil)
     }
 
     @Test func databaseRoutesAndReplicaCatchesUp() throws {

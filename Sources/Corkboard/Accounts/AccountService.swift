@@ -8,6 +8,8 @@ struct AccountService {
     let config: AccountsConfig
     let mail: AccountMail
     let logger: Logger
+    /// Drops posts from the hot-post cache of every worker on the host (their owner is gone).
+    var invalidatePost: (Int64) -> Void = { _ in }
 
     init(_ context: RequestContext) {
         let c = context.app.config
@@ -15,6 +17,7 @@ struct AccountService {
         config = c.accounts
         mail = AccountMail(siteURL: c.siteURL, siteName: c.siteName)
         logger = context.app.logger
+        invalidatePost = { [app = context.app] in app.invalidatePost($0) }
     }
 
     var hasher: PasswordHasher { PasswordHasher(config: config) }
@@ -113,7 +116,10 @@ extension AccountService {
     func deleteAccount(_ user: User, password: String) throws {
         try checkPassword(user, password, field: "password")
         let deletion = AccountDeletion(database: database, logger: logger)
+        let posts: [Int64] = try database.readPrimary("SELECT id FROM posts WHERE user_id = \(user.id) AND deleted_at IS NULL")
+            .map { try $0.decode("id", as: Int64.self) }
         try deletion.markDeleted(userID: user.id)
+        posts.forEach(invalidatePost)
         do {
             try deletion.finish(userID: user.id)
         } catch {
