@@ -1,0 +1,87 @@
+import Testing
+@testable import Corkboard
+
+@Suite struct PostFieldsTests {
+    func valid() -> PostFields {
+        var f = PostFields()
+        f.title = "  Bike  "
+        f.description = "Line one\r\n\r\nLine two  "
+        f.city = "lisbon"
+        f.category = "bikes"
+        return f
+    }
+
+    @Test func parsesHTMLPrices() throws {
+        #expect(try PostFields.parsePrice("12.50") == 1250)
+        #expect(try PostFields.parsePrice("12.5") == 1250)
+        #expect(try PostFields.parsePrice("12") == 1200)
+        #expect(try PostFields.parsePrice("$1,234.05") == 123_405)
+        #expect(try PostFields.parsePrice("  ") == nil)
+        for bad in ["-1", "abc", "12.345", "1e3", "12.", ".5", "0x10", "１２"] {
+            #expect(throws: HTTPError.self) { try PostFields.parsePrice(bad) }
+        }
+    }
+
+    @Test func normalisesAndRequiresFieldsOnCreate() throws {
+        var f = valid()
+        try f.normalise(creating: true, maxPhotos: 10)
+        #expect(f.title == "Bike" && f.description == "Line one\n\nLine two")
+        var missing = PostFields()
+        #expect(throws: HTTPError.self) { try missing.normalise(creating: true, maxPhotos: 10) }
+        var partial = PostFields()
+        partial.priceMinor = .some(nil)
+        try partial.normalise(creating: false, maxPhotos: 10)   // an edit may send one field only
+    }
+
+    @Test func countsUnicodeScalarsLikeMariaDB() throws {
+        var ok = valid()
+        ok.title = String(repeating: "é", count: 120)
+        try ok.normalise(creating: true, maxPhotos: 10)
+        var long = valid()
+        long.title = String(repeating: "é", count: 121)
+        do {
+            try long.normalise(creating: true, maxPhotos: 10)
+            Issue.record("121 characters accepted")
+        } catch let error as HTTPError {
+            #expect(error.status == 400 && error.field == "title")
+        }
+        // A flag emoji is one Character but two scalars: 60 flags are 120 scalars and fit.
+        var flags = valid()
+        flags.title = String(repeating: "🇵🇹", count: 60)
+        try flags.normalise(creating: true, maxPhotos: 10)
+        flags.title = String(repeating: "🇵🇹", count: 61)
+        #expect(throws: HTTPError.self) { try flags.normalise(creating: true, maxPhotos: 10) }
+    }
+
+    @Test func refusesNegativePriceAndTooManyPhotos() throws {
+        var f = valid()
+        f.priceMinor = .some(-1)
+        #expect(throws: HTTPError.self) { try f.normalise(creating: true, maxPhotos: 10) }
+        var g = valid()
+        g.photos = (0..<11).map { .existing(sha256: [UInt8](repeating: UInt8($0), count: 32), label: "Photo \($0 + 1)") }
+        do {
+            try g.normalise(creating: true, maxPhotos: 10)
+            Issue.record("11 photos accepted")
+        } catch let error as HTTPError {
+            #expect(error.field == "photos" && error.message.contains("Photo 11"))
+        }
+    }
+
+    @Test func repostFingerprintIgnoresCaseAndSpacing() {
+        #expect(PostFields.contentHash(title: "Red Bike", description: "Nice  bike\n\nCall")
+                == PostFields.contentHash(title: "red bike ", description: "nice bike call"))
+        #expect(PostFields.contentHash(title: "Red Bike", description: "a") != PostFields.contentHash(title: "Red Bike", description: "b"))
+    }
+
+    @Test func jsonFieldsDistinguishAbsentFromNull() throws {
+        let f = try PostRequestReader.fields(json: Array(#"{"title":"T","price_minor":null,"photos":[]}"#.utf8))
+        #expect(f.title == "T" && f.description == nil)
+        #expect(f.priceMinor! == nil && f.photos?.isEmpty == true && f.neighbourhood == nil)
+        let g = try PostRequestReader.fields(json: Array(#"{"price_minor":1}"#.utf8))
+        #expect(g.priceMinor! == 1)
+        #expect(throws: HTTPError.self) { try PostRequestReader.fields(json: Array(#"{"price_minor":true}"#.utf8)) }
+        #expect(throws: HTTPError.self) { try PostRequestReader.fields(json: Array(#"{"price_minor":1.5}"#.utf8)) }
+        #expect(throws: HTTPError.self) { try PostRequestReader.fields(json: Array(#"{"photos":["nope"]}"#.utf8)) }
+        #expect(throws: HTTPError.self) { try PostRequestReader.fields(json: Array("[1]".utf8)) }
+    }
+}
