@@ -41,6 +41,7 @@ enum AccountPage {
         return AccountForm.page(context, title: "Your account", status: error?.status ?? 200, """
             <h1>Your account</h1>
             \(notice)<p>Logged in as <strong class="account-email">\(user.email)</strong>\(roleNote).</p>
+            <p class="my-posts-link"><a href="/account/posts">My posts</a> · <a href="/post/new">New post</a></p>
             \(verify)
             \(AccountForm(name: "logout", action: "/logout", csrf: csrf).render(submit: "Log out"))
             <h2>Change password</h2>
