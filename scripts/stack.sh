@@ -332,8 +332,14 @@ SQL
     # Caught up = the replica has applied everything the primary has logged.
     local pos waited
     pos="$(sql_primary -e 'SELECT @@gtid_binlog_pos')"
-    waited="$(sql_replica -e "SELECT MASTER_GTID_WAIT('$pos', 30)" 2>/dev/null ||
-        sql_fresh "$REPLICA_SOCK" -e "SELECT MASTER_GTID_WAIT('$pos', 30)")"
+    # root's new password reaches the replica through replication, so either login may be the
+    # one that works right now: try both until the wait succeeds.
+    for _ in $(seq 60); do
+        waited="$(sql_replica -e "SELECT MASTER_GTID_WAIT('$pos', 30)" 2>/dev/null ||
+            sql_fresh "$REPLICA_SOCK" -e "SELECT MASTER_GTID_WAIT('$pos', 30)" 2>/dev/null || true)"
+        [[ "$waited" == 0 ]] && break
+        sleep 0.5
+    done
     [[ "$waited" == 0 ]] || die "the replica did not catch up with the primary ($pos); see $LOG/replica.err"
     # A primary started before the flag existed: turn the heartbeat's scheduler on anyway.
     sql_primary -e 'SET GLOBAL event_scheduler = ON' || warn "could not turn on the primary's event scheduler"
