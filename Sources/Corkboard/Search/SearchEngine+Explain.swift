@@ -15,7 +15,10 @@ extension SearchEngine {
             out.append("-- \(label): \(sql.text)")
             for row in try database.read("EXPLAIN " + sql) {
                 let cols = ["table", "type", "key", "key_len", "rows", "Extra"]
-                out.append(cols.map { c in "\(c)=\(row[c].map { "\($0)" } ?? "NULL")" }.joined(separator: "  "))
+                out.append(cols.map { c in
+                    let text = (try? row.decode(c, as: String?.self)) ?? (try? row.decode(c, as: Int64?.self)).flatMap { $0.map(String.init) }
+                    return "\(c)=\(text ?? "NULL")"
+                }.joined(separator: "  "))
             }
         }
         return out
