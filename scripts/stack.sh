@@ -66,6 +66,7 @@ POOL_SOCK="$RUN/pool.sock"
 # creates and photo uploads to it), so uploads cannot take every browsing worker.
 UPLOADS_PID="$RUN/uploads.pid"
 UPLOADS_SOCK="$RUN/uploads.sock"
+UPLOADS_CONF="$VAR/corkboard-uploads.conf"
 UPLOAD_WORKERS="${CB_UPLOAD_WORKERS:-2}"
 # A post whose title holds this marker fails just before its commit (test_hooks = true only).
 TEST_FAIL_MARKER="__fail_before_commit__"
@@ -446,8 +447,12 @@ uploads_start() {
     local bin="$1" i
     pid_alive "$UPLOADS_PID" serve && return 0
     rm -f "$UPLOADS_SOCK"
+    # Its own copy of the config (listen and workers changed), so its processes are told apart
+    # from the main pool's by their command lines too.
+    sed -e "s|^listen = .*|listen = unix:$UPLOADS_SOCK|" -e "s|^workers = .*|workers = $UPLOAD_WORKERS|" "$CONF" >"$UPLOADS_CONF"
+    chmod 0600 "$UPLOADS_CONF"
     CORKBOARD_LISTEN="unix:$UPLOADS_SOCK" CORKBOARD_WORKERS="$UPLOAD_WORKERS" CORKBOARD_TEST_FAIL_BEFORE_COMMIT="$TEST_FAIL_MARKER" \
-        setsid nice -n 10 "$bin" serve --config "$CONF" </dev/null >>"$LOG/uploads.log" 2>&1 &
+        setsid nice -n 10 "$bin" serve --config "$UPLOADS_CONF" </dev/null >>"$LOG/uploads.log" 2>&1 &
     echo $! >"$UPLOADS_PID"
     for ((i = 0; i < 150; i++)); do
         uploads_ready && break

@@ -37,7 +37,7 @@ public struct PostWriter {
         try storeFresh(photos)
         let title = fields.title!, description = fields.description!
         let content = PostFields.contentHash(title: title, description: description)
-        return try database.transaction { conn in
+        return try transactionRetryingDeadlocks { conn in
             try checkLimits(conn, userID: user.id, cityID: cityID, content: content, now: now)
             let refs = try claim(conn, photos, userID: user.id, keeping: keeping)
             let price: Int64? = fields.priceMinor ?? nil
@@ -62,7 +62,7 @@ public struct PostWriter {
         try fields.normalise(creating: false, maxPhotos: config.posts.maxPhotos)
         if let photos = fields.photos { try storeFresh(photos) }
         let catalog = PostCatalog(database: database)
-        try database.transaction { conn in
+        try transactionRetryingDeadlocks { conn in
             let current = try Self.lockForChange(conn, id: id, user: user)
             let cityID = try fields.city.map { try catalog.cityID($0) } ?? current.cityID
             let categoryID = try fields.category.map { try catalog.categoryID($0) } ?? current.categoryID
@@ -98,7 +98,7 @@ public struct PostWriter {
     /// Soft delete: viewers get 410 from now on; the photos become unreferenced (collected by
     /// gc-photos unless another post uses them).
     public func delete(_ id: Int64, user: User, now: Date = Date()) throws {
-        try database.transaction { conn in
+        try transactionRetryingDeadlocks { conn in
             _ = try Self.lockForChange(conn, id: id, user: user)
             _ = try conn.execute("UPDATE posts SET deleted_at = \(now), version = version + 1 WHERE id = \(id)")
             try SearchIndex.remove(postID: id, on: conn)
