@@ -36,8 +36,9 @@
   }
   Array.prototype.forEach.call(list.querySelectorAll("li.photo"), addControls);
 
-  function addPhoto(photo) {
-    var li = document.createElement("li");
+  // Fills the slot reserved when the file was chosen, so the list keeps the chosen order
+  // whichever upload finishes first.
+  function addPhoto(li, photo) {
     li.className = "photo";
     li.setAttribute("data-id", photo.id);
     var img = document.createElement("img");
@@ -54,7 +55,6 @@
     li.appendChild(img);
     li.appendChild(label);
     addControls(li);
-    list.appendChild(li);
   }
 
   function upload(file) {
@@ -72,8 +72,12 @@
     row.appendChild(bar);
     row.appendChild(status);
     progress.appendChild(row);
+    var slot = document.createElement("li");
+    slot.className = "photo pending";
+    list.appendChild(slot);
 
     function fail(message) {
+      if (slot.parentNode) slot.parentNode.removeChild(slot);
       row.classList.add("failed");
       status.textContent = message;
       pending--;
@@ -96,7 +100,7 @@
         bar.value = 100;
         row.classList.add("done");
         status.textContent = "uploaded";
-        addPhoto(body);
+        addPhoto(slot, body);
         pending--;
         refresh();
       } else {
