@@ -284,7 +284,25 @@ class Stack:
         driver.get(self.url("/login"))
         driver.find_element(By.NAME, "email").send_keys(email_address)
         driver.find_element(By.NAME, "password").send_keys(password)
-        driver.find_element(By.CSS_SELECTOR, "form.login button[type=submit]").click()
+        click_and_wait_for_page(driver, driver.find_element(By.CSS_SELECTOR, "form.login button[type=submit]"))
+
+
+def click_and_wait_for_page(driver, element, timeout: float = 15) -> None:
+    """Clicks a button that submits a form and waits until the browser shows the new page,
+    so the next lookup reads the answer rather than the page the form was on. The old page's
+    window carries a marker; a loaded new document has a fresh window without it."""
+    driver.execute_script("window.__corkboardOldPage = true")
+    element.click()
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            if driver.execute_script(
+                    "return window.__corkboardOldPage === undefined && document.readyState === 'complete'"):
+                return
+        except Exception:  # the old document went away mid-call: still navigating
+            pass
+        time.sleep(0.05)
+    raise AssertionError(f"the page did not change within {timeout} s after the click")
 
 
 @pytest.fixture(scope="session")

@@ -12,6 +12,8 @@ from selenium.webdriver.chrome.options import Options  # noqa: E402
 from selenium.webdriver.chrome.service import Service  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 
+from conftest import click_and_wait_for_page  # noqa: E402
+
 CHROMIUM = "/usr/bin/chromium"
 CHROMEDRIVER = "/usr/bin/chromedriver"
 
@@ -32,7 +34,7 @@ def browser():
 
 
 def submit(driver, form_class):
-    driver.find_element(By.CSS_SELECTOR, f"form.{form_class} button[type=submit]").click()
+    click_and_wait_for_page(driver, driver.find_element(By.CSS_SELECTOR, f"form.{form_class} button[type=submit]"))
 
 
 def test_signup_verify_login_logout_in_a_browser(browser, stack):
