@@ -4,28 +4,28 @@ import Testing
 
 @Suite struct AccountsTests {
     @Test func tokensAre256BitsAndStoredAsSHA256() {
-        let a = SecureRandom.token(), b = SecureRandom.token()
+        let a = Crypto.token(), b = Crypto.token()
         #expect(a != b)
         #expect(a.utf8.count == 43 && Base64URL.decode(a)?.count == 32)
         #expect(SessionCookie.isWellFormed(a))
         #expect(!SessionCookie.isWellFormed(a + "x"))
         #expect(!SessionCookie.isWellFormed(String(a.dropLast()) + "!"))
         // SHA-256("abc"), FIPS 180-2 test vector.
-        let abc = SecureRandom.sha256(Array("abc".utf8)).map { String(format: "%02x", $0) }.joined()
+        let abc = Crypto.sha256(Array("abc".utf8)).map { String(format: "%02x", $0) }.joined()
         #expect(abc == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
-        #expect(SecureRandom.tokenHash(a) == SecureRandom.sha256(Array(a.utf8)))
+        #expect(Crypto.tokenHash(a) == Crypto.sha256(Array(a.utf8)))
     }
 
     @Test func hmacMatchesRFC4231() {
         // RFC 4231 test case 2.
-        let mac = SecureRandom.hmacSHA256(key: Array("Jefe".utf8), Array("what do ya want for nothing?".utf8))
+        let mac = Crypto.hmacSHA256(key: Array("Jefe".utf8), Array("what do ya want for nothing?".utf8))
         #expect(mac.map { String(format: "%02x", $0) }.joined() == "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843")
     }
 
     @Test func constantTimeEqual() {
-        #expect(SecureRandom.constantTimeEqual([1, 2, 3], [1, 2, 3]))
-        #expect(!SecureRandom.constantTimeEqual([1, 2, 3], [1, 2, 4]))
-        #expect(!SecureRandom.constantTimeEqual([1, 2, 3], [1, 2]))
+        #expect(Crypto.constantTimeEqual([1, 2, 3], [1, 2, 3]))
+        #expect(!Crypto.constantTimeEqual([1, 2, 3], [1, 2, 4]))
+        #expect(!Crypto.constantTimeEqual([1, 2, 3], [1, 2]))
     }
 
     @Test func cookieAttributes() {
@@ -38,13 +38,13 @@ import Testing
     }
 
     @Test func csrfTokensAreBoundToTheirSecret() {
-        let secret = SecureRandom.bytes(32)
+        let secret = Crypto.randomBytes(32)
         let token = CSRFToken.forSession(secret: secret)
         #expect(CSRFToken.matches(token, expected: CSRFToken.forSession(secret: secret)))
-        #expect(!CSRFToken.matches(token, expected: CSRFToken.forSession(secret: SecureRandom.bytes(32))))
+        #expect(!CSRFToken.matches(token, expected: CSRFToken.forSession(secret: Crypto.randomBytes(32))))
         #expect(!CSRFToken.matches("", expected: token))
         #expect(!CSRFToken.matches("not base64!", expected: token))
-        let key = SecureRandom.bytes(32)
+        let key = Crypto.randomBytes(32)
         let anon = CSRFToken.forAnonymous(siteKey: key, cookie: "cookie-a")
         #expect(CSRFToken.matches(anon, expected: CSRFToken.forAnonymous(siteKey: key, cookie: "cookie-a")))
         #expect(!CSRFToken.matches(anon, expected: CSRFToken.forAnonymous(siteKey: key, cookie: "cookie-b")))

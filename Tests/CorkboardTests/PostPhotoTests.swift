@@ -65,7 +65,7 @@ enum TestPNG {
         let photo = try processor.process(TestPNG.make(width: 400, height: 200))
         #expect(PhotoFormat.sniff(photo.display) == .jpeg && PhotoFormat.sniff(photo.thumb) == .jpeg)
         #expect(photo.width == 160 && photo.height == 80)
-        #expect(photo.sha256 == SHA256Digest.hash(photo.display) && photo.thumbSHA256 == SHA256Digest.hash(photo.thumb))
+        #expect(photo.sha256 == Crypto.sha256(photo.display) && photo.thumbSHA256 == Crypto.sha256(photo.thumb))
         // The same input gives the same bytes: identical photos share one file.
         #expect(try processor.process(TestPNG.make(width: 400, height: 200)).sha256 == photo.sha256)
     }
@@ -96,10 +96,10 @@ enum TestPNG {
     }
 
     @Test func hexRoundTrip() {
-        let digest = SHA256Digest.hash(Array("abc".utf8))
-        #expect(SHA256Digest.hex(digest) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
-        #expect(SHA256Digest.fromHex(SHA256Digest.hex(digest)) == digest)
-        #expect(SHA256Digest.fromHex("zz" + String(repeating: "0", count: 62)) == nil)
-        #expect(SHA256Digest.fromHex("abc") == nil)
+        let digest = Crypto.sha256(Array("abc".utf8))
+        #expect(Crypto.hex(digest) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+        #expect(Crypto.sha256(hex: Crypto.hex(digest)) == digest)
+        #expect(Crypto.sha256(hex: "zz" + String(repeating: "0", count: 62)) == nil)
+        #expect(Crypto.sha256(hex: "abc") == nil)
     }
 }

@@ -27,7 +27,7 @@ enum AccountKeys {
     static func dummyHash(_ hasher: PasswordHasher) throws -> String {
         let params = "\(hasher.memoryKiB),\(hasher.iterations),\(hasher.parallelism)"
         if let dummy, dummy.params == params { return dummy.hash }
-        let hash = try hasher.hash(SecureRandom.token())
+        let hash = try hasher.hash(Crypto.token())
         dummy = (params, hash)
         return hash
     }

@@ -60,7 +60,7 @@ extension AccountService {
     /// Mails a reset link when the address has an account (at most one per resend interval);
     /// says nothing either way. The KDF runs for both, so timing tells nothing either.
     func requestReset(email: String) throws {
-        _ = hasher.verify(SecureRandom.token(), against: try AccountKeys.dummyHash(hasher))
+        _ = hasher.verify(Crypto.token(), against: try AccountKeys.dummyHash(hasher))
         try database.transaction { conn in
             guard let row = try conn.query("SELECT id, email FROM users WHERE email = \(email) AND deleted_at IS NULL FOR UPDATE").first else { return }
             let userID: Int64 = try row.decode("id")
@@ -75,7 +75,7 @@ extension AccountService {
     func resetTokenIsOpen(_ token: String) throws -> Bool {
         guard SessionCookie.isWellFormed(token) else { return false }
         return try !database.primary().query("""
-            SELECT 1 FROM account_tokens WHERE token_hash = \(SecureRandom.tokenHash(token)) AND purpose = 'reset'
+            SELECT 1 FROM account_tokens WHERE token_hash = \(Crypto.tokenHash(token)) AND purpose = 'reset'
               AND used_at IS NULL AND expires_at > UTC_TIMESTAMP(6)
             """).isEmpty
     }

@@ -10,10 +10,10 @@ struct AccountTokens {
 
     /// Stores a new token and returns its text for the link.
     func create(userID: Int64, purpose: Purpose, lifetime: Int, newEmail: String? = nil) throws -> String {
-        let token = SecureRandom.token()
+        let token = Crypto.token()
         try conn.execute("""
             INSERT INTO account_tokens (token_hash, user_id, purpose, new_email, created_at, expires_at)
-            VALUES (\(SecureRandom.tokenHash(token)), \(userID), \(purpose.rawValue), \(newEmail),
+            VALUES (\(Crypto.tokenHash(token)), \(userID), \(purpose.rawValue), \(newEmail),
                     UTC_TIMESTAMP(6), UTC_TIMESTAMP(6) + INTERVAL \(lifetime) SECOND)
             """)
         return token
@@ -23,7 +23,7 @@ struct AccountTokens {
     /// when it is unknown, used or expired. Call inside a transaction with what it unlocks.
     func spend(_ token: String, purposes: [Purpose]) throws -> (userID: Int64, purpose: Purpose, newEmail: String?)? {
         guard SessionCookie.isWellFormed(token) else { return nil }
-        let hash = SecureRandom.tokenHash(token)
+        let hash = Crypto.tokenHash(token)
         let spent = try conn.execute("""
             UPDATE account_tokens SET used_at = UTC_TIMESTAMP(6)
             WHERE token_hash = \(hash) AND purpose IN \(SQL.list(purposes.map(\.rawValue)))

@@ -5,18 +5,18 @@
 public enum CSRFToken {
     /// The token for a session's forms.
     public static func forSession(secret: [UInt8]) -> String {
-        Base64URL.encode(SecureRandom.hmacSHA256(key: secret, Array("corkboard form".utf8)))
+        Base64URL.encode(Crypto.hmacSHA256(key: secret, Array("corkboard form".utf8)))
     }
 
     /// The token for anonymous forms, bound to the browser's pre-session cookie.
     public static func forAnonymous(siteKey: [UInt8], cookie: String) -> String {
-        Base64URL.encode(SecureRandom.hmacSHA256(key: siteKey, Array("anonymous form \(cookie)".utf8)))
+        Base64URL.encode(Crypto.hmacSHA256(key: siteKey, Array("anonymous form \(cookie)".utf8)))
     }
 
     /// Constant-time check of a submitted token against the expected one.
     public static func matches(_ submitted: String, expected: String) -> Bool {
         guard let a = Base64URL.decode(submitted), let b = Base64URL.decode(expected) else { return false }
-        return SecureRandom.constantTimeEqual(a, b)
+        return Crypto.constantTimeEqual(a, b)
     }
 
     /// Whether the request's own signals say it came from another site: `Sec-Fetch-Site:

@@ -24,7 +24,7 @@ public struct PasswordHasher: Sendable {
 
     /// Hashes with a fresh 16-byte salt from OpenSSL's CSPRNG.
     public func hash(_ password: String) throws -> String {
-        let salt = SecureRandom.bytes(Self.saltLength)
+        let salt = Crypto.randomBytes(Self.saltLength)
         let pwd = Array(password.utf8)
         let t = UInt32(iterations), m = UInt32(memoryKiB), p = UInt32(parallelism)
         let length = argon2_encodedlen(t, m, p, UInt32(Self.saltLength), UInt32(Self.hashLength), Argon2_id)

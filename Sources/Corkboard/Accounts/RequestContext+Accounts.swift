@@ -78,7 +78,7 @@ extension RequestContext {
            SessionCookie.isWellFormed(cookie) {
             return CSRFToken.forAnonymous(siteKey: key, cookie: cookie)
         }
-        let cookie = SecureRandom.token()
+        let cookie = Crypto.token()
         storage["accounts.csrfCookie"] = cookie
         responseHeaders.append(("Set-Cookie", SessionCookie.setCSRF(cookie)))
         return CSRFToken.forAnonymous(siteKey: key, cookie: cookie)

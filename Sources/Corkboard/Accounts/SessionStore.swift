@@ -15,10 +15,10 @@ struct SessionStore {
 
     /// Starts a session for `userID` and returns its cookie token (only the hash is stored).
     func create(userID: Int64) throws -> String {
-        let token = SecureRandom.token()
+        let token = Crypto.token()
         try conn.execute("""
             INSERT INTO sessions (token_hash, user_id, csrf_secret, created_at, last_seen_at, expires_at)
-            VALUES (\(SecureRandom.tokenHash(token)), \(userID), \(SecureRandom.bytes(32)), UTC_TIMESTAMP(6),
+            VALUES (\(Crypto.tokenHash(token)), \(userID), \(Crypto.randomBytes(32)), UTC_TIMESTAMP(6),
                     UTC_TIMESTAMP(6), UTC_TIMESTAMP(6) + INTERVAL \(config.sessionLifetime) SECOND)
             """)
         return token
@@ -28,7 +28,7 @@ struct SessionStore {
     /// timeout, and its user not deleted. Refreshes `last_seen_at` at most once a minute.
     func find(token: String) throws -> SessionRecord? {
         guard SessionCookie.isWellFormed(token) else { return nil }
-        let hash = SecureRandom.tokenHash(token)
+        let hash = Crypto.tokenHash(token)
         let rows = try conn.query("""
             SELECT s.csrf_secret, s.last_seen_at < UTC_TIMESTAMP(6) - INTERVAL 60 SECOND AS stale,
                    u.id, u.email, u.role, u.email_verified_at

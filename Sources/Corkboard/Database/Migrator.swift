@@ -1,4 +1,3 @@
-import COpenSSL
 import Foundation
 import Logging
 import MariaDB
@@ -305,19 +304,6 @@ public struct Migrator {
     }
 
     static func sha256Hex(_ data: Data) -> String {
-        var digest = [UInt8](repeating: 0, count: Int(EVP_MAX_MD_SIZE))
-        var length: UInt32 = 0
-        let ok = data.withUnsafeBytes { raw in
-            EVP_Digest(raw.baseAddress, raw.count, &digest, &length, EVP_sha256(), nil)
-        }
-        precondition(ok == 1 && length == 32, "EVP_Digest(SHA-256) failed")
-        let hex = Array("0123456789abcdef".utf8)
-        var out: [UInt8] = []
-        out.reserveCapacity(64)
-        for b in digest.prefix(32) {
-            out.append(hex[Int(b >> 4)])
-            out.append(hex[Int(b & 0x0f)])
-        }
-        return String(decoding: out, as: UTF8.self)
+        Crypto.hex(Crypto.sha256(Array(data)))
     }
 }

@@ -12,12 +12,12 @@ public struct PhotoFiles: Sendable {
 
     /// Where nginx serves the file with this hash.
     public static func url(_ sha256: [UInt8]) -> String {
-        let hex = SHA256Digest.hex(sha256)
+        let hex = Crypto.hex(sha256)
         return "/images/\(hex.prefix(2))/\(hex).jpg"
     }
 
     public func path(_ sha256: [UInt8]) -> String {
-        let hex = SHA256Digest.hex(sha256)
+        let hex = Crypto.hex(sha256)
         return "\(root)/\(hex.prefix(2))/\(hex).jpg"
     }
 
@@ -31,10 +31,10 @@ public struct PhotoFiles: Sendable {
     /// collector cannot remove an existing file before the caller's row references it.
     public func write(_ bytes: [UInt8], sha256: [UInt8]) throws {
         if exists(sha256) { return }
-        let dir = "\(root)/\(SHA256Digest.hex(sha256).prefix(2))"
+        let dir = "\(root)/\(Crypto.hex(sha256).prefix(2))"
         if mkdir(dir, 0o755) != 0 && errno != EEXIST { throw PhotoFileError.system("mkdir", dir, errno) }
         let final = path(sha256)
-        let temp = "\(dir)/.\(SHA256Digest.hex(sha256)).\(getpid()).\(UInt32.random(in: 0...UInt32.max)).tmp"
+        let temp = "\(dir)/.\(Crypto.hex(sha256)).\(getpid()).\(UInt32.random(in: 0...UInt32.max)).tmp"
         let fd = open(temp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw PhotoFileError.system("open", temp, errno) }
         var ok = false
@@ -78,14 +78,14 @@ public struct PhotoFiles: Sendable {
         let fm = FileManager.default
         var out: [Entry] = []
         guard let dirs = try? fm.contentsOfDirectory(atPath: root) else { return [] }
-        for dir in dirs where dir.count == 2 && SHA256Digest.fromHex(String(repeating: dir, count: 32)) != nil {
+        for dir in dirs where dir.count == 2 && Crypto.sha256(hex: String(repeating: dir, count: 32)) != nil {
             guard let names = try? fm.contentsOfDirectory(atPath: "\(root)/\(dir)") else { continue }
             for name in names {
                 let full = "\(root)/\(dir)/\(name)"
                 var st = stat()
                 guard lstat(full, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else { continue }
                 let modified = Date(timeIntervalSince1970: TimeInterval(st.st_mtim.tv_sec))
-                let sha = name.hasSuffix(".jpg") ? SHA256Digest.fromHex(String(name.dropLast(4))) : nil
+                let sha = name.hasSuffix(".jpg") ? Crypto.sha256(hex: String(name.dropLast(4))) : nil
                 out.append(Entry(path: full, sha256: sha, modified: modified))
             }
         }

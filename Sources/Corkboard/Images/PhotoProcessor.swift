@@ -81,7 +81,7 @@ public struct PhotoProcessor: Sendable {
         guard let small = display.thumbnail(width: thumbSize, height: thumbSize),
               let thumbJPEG = small.jpeg(quality: quality) else { throw fail("thumbnail") }
         return ProcessedPhoto(display: displayJPEG, thumb: thumbJPEG,
-                              sha256: SHA256Digest.hash(displayJPEG), thumbSHA256: SHA256Digest.hash(thumbJPEG),
+                              sha256: Crypto.sha256(displayJPEG), thumbSHA256: Crypto.sha256(thumbJPEG),
                               width: display.width, height: display.height)
     }
 }

@@ -84,7 +84,7 @@ public struct PhotoRef: Sendable, Codable, Equatable {
         height = try row.decode("height", as: Int.self)
     }
 
-    public var id: String { SHA256Digest.hex(sha256) }
+    public var id: String { Crypto.hex(sha256) }
     public var url: String { PhotoFiles.url(sha256) }
     public var thumbURL: String { PhotoFiles.url(thumbSHA256) }
 

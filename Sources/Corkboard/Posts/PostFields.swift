@@ -116,6 +116,6 @@ public struct PostFields {
     /// The repost fingerprint: the same title (case and spacing aside) and description.
     static func contentHash(title: String, description: String) -> [UInt8] {
         let norm = { (s: String) in s.lowercased().split(whereSeparator: { $0.isWhitespace }).joined(separator: " ") }
-        return SHA256Digest.hash(Array((norm(title) + "\u{0}" + norm(description)).utf8))
+        return Crypto.sha256(Array((norm(title) + "\u{0}" + norm(description)).utf8))
     }
 }

@@ -84,7 +84,7 @@ enum PostFormHandler {
 
     /// Photos a failed submit referred to by id that still exist, to show again.
     static func kept(_ context: RequestContext, _ read: PostRequestReader.Result) throws -> [PhotoRef] {
-        let ids = read.form.filter { $0.0 == "photos" }.compactMap { SHA256Digest.fromHex($0.1) }
+        let ids = read.form.filter { $0.0 == "photos" }.compactMap { Crypto.sha256(hex: $0.1) }
         guard !ids.isEmpty else { return [] }
         let rows = try context.database.primary().query("SELECT sha256, thumb_sha256, width, height FROM photos WHERE sha256 IN \(SQL.list(ids))")
         let byHash = Dictionary(try rows.map { r in let p = try PhotoRef(row: r); return (p.sha256, p) }, uniquingKeysWith: { a, _ in a })

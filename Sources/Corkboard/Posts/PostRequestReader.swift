@@ -86,7 +86,7 @@ struct PostRequestReader {
                     result.form.append((part.name, value))
                     if part.name == "photos" || part.name == "photo_id" {
                         for id in value.split(whereSeparator: { $0 == "," || $0 == " " }) {
-                            guard let sha = SHA256Digest.fromHex(String(id)) else {
+                            guard let sha = Crypto.sha256(hex: String(id)) else {
                                 if result.problem == nil {
                                     result.problem = .badRequest("Photo \(photos.count + 1) has an invalid id.", field: "photos")
                                 }
@@ -173,7 +173,7 @@ struct PostRequestReader {
         if let list = object["photos"] {
             guard let ids = list as? [Any] else { throw HTTPError.badRequest("photos must be an array of photo ids.", field: "photos") }
             f.photos = try ids.enumerated().map { i, v in
-                guard let s = v as? String, let sha = SHA256Digest.fromHex(s) else {
+                guard let s = v as? String, let sha = Crypto.sha256(hex: s) else {
                     throw HTTPError.badRequest("Photo \(i + 1) has an invalid id.", field: "photos")
                 }
                 return .existing(sha256: sha, label: "Photo \(i + 1)")

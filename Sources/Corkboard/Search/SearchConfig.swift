@@ -1,4 +1,3 @@
-import COpenSSL
 import Foundation
 
 /// Browse and search: page size and the key that signs pagination cursors.
@@ -17,11 +16,6 @@ public struct SearchConfig: Sendable {
         let material = secret.isEmpty
             ? "corkboard cursor key|\(file.string("db_password", default: ""))|\(file.string("site_url", default: "https://localhost"))"
             : secret
-        var digest = [UInt8](repeating: 0, count: 32)
-        let bytes = Array(material.utf8)
-        bytes.withUnsafeBufferPointer { input in
-            digest.withUnsafeMutableBufferPointer { _ = SHA256(input.baseAddress, input.count, $0.baseAddress) }
-        }
-        cursorKey = digest
+        cursorKey = Crypto.sha256(Array(material.utf8))
     }
 }

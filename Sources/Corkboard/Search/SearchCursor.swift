@@ -1,4 +1,3 @@
-import COpenSSL
 import Foundation
 
 /// Where the next page of a list starts: the last shown post's sort key, the walk's start time
@@ -37,50 +36,22 @@ public struct SearchCursor: Equatable, Sendable {
         for v in [UInt64(bitPattern: walkStart), UInt64(bitPattern: key), UInt64(bitPattern: postID), fingerprint] {
             withUnsafeBytes(of: v.bigEndian) { bytes.append(contentsOf: $0) }
         }
-        bytes += Array(Self.mac(secret, bytes).prefix(Self.macLength))
-        return Self.base64URL(bytes)
+        bytes += Array(Crypto.hmacSHA256(key: secret, bytes).prefix(Self.macLength))
+        return Base64URL.encode(bytes)
     }
 
     /// The cursor in `text`, or nil when it is malformed or its signature does not match.
     public static func decode(_ text: String, key secret: [UInt8]) -> SearchCursor? {
-        guard text.utf8.count <= 128, let bytes = fromBase64URL(text), bytes.count == 3 + 32 + macLength else { return nil }
+        guard text.utf8.count <= 128, let bytes = Base64URL.decode(text), bytes.count == 3 + 32 + macLength else { return nil }
         let body = Array(bytes.prefix(35)), mac = Array(bytes.suffix(macLength))
-        let expected = Array(Self.mac(secret, body).prefix(macLength))
-        guard expected.withUnsafeBytes({ e in mac.withUnsafeBytes { m in CRYPTO_memcmp(e.baseAddress, m.baseAddress, macLength) == 0 } }) else {
+        let expected = Array(Crypto.hmacSHA256(key: secret, body).prefix(macLength))
+        guard Crypto.constantTimeEqual(expected, mac) else {
             return nil
         }
         guard body[0] == version, let sort = SearchSort(code: body[1]), body[2] <= 1 else { return nil }
         func word(_ i: Int) -> UInt64 { body[(3 + 8 * i)..<(11 + 8 * i)].reduce(0) { $0 << 8 | UInt64($1) } }
         return SearchCursor(phase: body[2], walkStart: Int64(bitPattern: word(0)), key: Int64(bitPattern: word(1)),
                             postID: Int64(bitPattern: word(2)), fingerprint: word(3), sort: sort)
-    }
-
-    static func mac(_ key: [UInt8], _ data: [UInt8]) -> [UInt8] {
-        var out = [UInt8](repeating: 0, count: 32)
-        var length: UInt32 = 32
-        key.withUnsafeBufferPointer { k in
-            data.withUnsafeBufferPointer { d in
-                out.withUnsafeMutableBufferPointer { o in
-                    _ = HMAC(EVP_sha256(), k.baseAddress, Int32(k.count), d.baseAddress, d.count, o.baseAddress, &length)
-                }
-            }
-        }
-        return out
-    }
-
-    static func base64URL(_ bytes: [UInt8]) -> String {
-        Data(bytes).base64EncodedString()
-            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
-    }
-
-    static func fromBase64URL(_ text: String) -> [UInt8]? {
-        guard text.utf8.allSatisfy({ $0 == 45 || $0 == 95 || (48...57).contains($0) || (65...90).contains($0) || (97...122).contains($0) }) else {
-            return nil
-        }
-        var s = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
-        while s.utf8.count % 4 != 0 { s += "=" }
-        return Data(base64Encoded: s).map { Array($0) }
     }
 }
 

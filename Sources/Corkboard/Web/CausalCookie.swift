@@ -1,4 +1,3 @@
-import COpenSSL
 import Foundation
 
 /// The causal-read cookie: the GTID of the client's last write, so its next requests wait for
@@ -16,7 +15,7 @@ public struct CausalCookie: Sendable {
     /// `secret` empty derives the key from the database settings (the same on every host).
     public init(secret: String, derivedFrom material: String, maxAge: Int) {
         let base = secret.isEmpty ? "corkboard causal cookie v1|" + material : secret
-        key = Self.hmac(key: Array("corkboard-causal".utf8), Array(base.utf8))
+        key = Crypto.hmacSHA256(key: Array("corkboard-causal".utf8), Array(base.utf8))
         self.maxAge = maxAge
     }
 
@@ -24,7 +23,7 @@ public struct CausalCookie: Sendable {
     public func setCookie(gtid: String, now: Date = Date()) -> String {
         let expires = Int(now.timeIntervalSince1970) + maxAge
         let payload = "\(gtid).\(expires)"
-        return "\(Self.name)=\(payload).\(Self.hex(mac(payload))); Max-Age=\(maxAge); Path=/; Secure; HttpOnly; SameSite=Lax"
+        return "\(Self.name)=\(payload).\(Crypto.hex(mac(payload))); Max-Age=\(maxAge); Path=/; Secure; HttpOnly; SameSite=Lax"
     }
 
     /// The GTID in a cookie value, when its signature is ours and it has not expired.
@@ -33,37 +32,9 @@ public struct CausalCookie: Sendable {
         guard parts.count == 3, let expires = Int(parts[1]), expires >= Int(now.timeIntervalSince1970),
               expires <= Int(now.timeIntervalSince1970) + maxAge else { return nil }
         let payload = "\(parts[0]).\(parts[1])"
-        let expected = Array(Self.hex(mac(payload)).utf8)
-        let given = Array(parts[2].utf8)
-        guard given.count == expected.count else { return nil }
-        var diff: UInt8 = 0
-        for (a, b) in zip(given, expected) { diff |= a ^ b }
-        return diff == 0 ? String(parts[0]) : nil
+        let expected = Array(Crypto.hex(mac(payload)).utf8)
+        return Crypto.constantTimeEqual(Array(parts[2].utf8), expected) ? String(parts[0]) : nil
     }
 
-    func mac(_ payload: String) -> [UInt8] { Self.hmac(key: key, Array(payload.utf8)) }
-
-    static func hmac(key: [UInt8], _ data: [UInt8]) -> [UInt8] {
-        var out = [UInt8](repeating: 0, count: Int(EVP_MAX_MD_SIZE))
-        var length: UInt32 = 0
-        key.withUnsafeBufferPointer { k in
-            data.withUnsafeBufferPointer { d in
-                out.withUnsafeMutableBufferPointer { o in
-                    _ = HMAC(EVP_sha256(), k.baseAddress, Int32(k.count), d.baseAddress, d.count, o.baseAddress, &length)
-                }
-            }
-        }
-        return Array(out.prefix(Int(length)))
-    }
-
-    static func hex(_ bytes: [UInt8]) -> String {
-        let digits = Array("0123456789abcdef".utf8)
-        var out = [UInt8]()
-        out.reserveCapacity(bytes.count * 2)
-        for b in bytes {
-            out.append(digits[Int(b >> 4)])
-            out.append(digits[Int(b & 15)])
-        }
-        return String(decoding: out, as: UTF8.self)
-    }
+    func mac(_ payload: String) -> [UInt8] { Crypto.hmacSHA256(key: key, Array(payload.utf8)) }
 }

@@ -1,13 +1,14 @@
 import COpenSSL
 import Foundation
 
-/// The few primitives accounts need, on OpenSSL: random bytes for tokens and salts, SHA-256 to
-/// store tokens, HMAC-SHA-256 for CSRF tokens, and a comparison that takes the same time
-/// whatever the inputs share (so a guess learns nothing from timing).
-public enum SecureRandom {
+/// The site's few cryptographic primitives, on OpenSSL, in one place: random bytes for tokens
+/// and salts, SHA-256 (stored token hashes, photo content addresses, migration checksums),
+/// HMAC-SHA-256 (CSRF tokens, search cursors, the causal-read cookie), and a comparison that
+/// takes the same time whatever the inputs share (so a guess learns nothing from timing).
+public enum Crypto {
     /// `count` bytes from OpenSSL's CSPRNG; traps if it fails, since a site that cannot make
     /// unpredictable tokens must not hand out any.
-    public static func bytes(_ count: Int) -> [UInt8] {
+    public static func randomBytes(_ count: Int) -> [UInt8] {
         var out = [UInt8](repeating: 0, count: count)
         let rc = out.withUnsafeMutableBufferPointer { RAND_bytes($0.baseAddress, Int32(count)) }
         precondition(rc == 1, "RAND_bytes failed")
@@ -15,7 +16,10 @@ public enum SecureRandom {
     }
 
     /// A fresh 256-bit token, URL-safe base64 without padding (43 characters).
-    public static func token() -> String { Base64URL.encode(bytes(32)) }
+    public static func token() -> String { Base64URL.encode(randomBytes(32)) }
+
+    /// The stored form of a token: SHA-256 of its text.
+    public static func tokenHash(_ token: String) -> [UInt8] { sha256(Array(token.utf8)) }
 
     public static func sha256(_ data: [UInt8]) -> [UInt8] {
         var out = [UInt8](repeating: 0, count: Int(SHA256_DIGEST_LENGTH))
@@ -24,9 +28,6 @@ public enum SecureRandom {
         }
         return out
     }
-
-    /// The stored form of a token: SHA-256 of its text.
-    public static func tokenHash(_ token: String) -> [UInt8] { sha256(Array(token.utf8)) }
 
     public static func hmacSHA256(key: [UInt8], _ data: [UInt8]) -> [UInt8] {
         var out = [UInt8](repeating: 0, count: 32)
@@ -47,9 +48,45 @@ public enum SecureRandom {
         if a.isEmpty { return true }
         return a.withUnsafeBytes { x in b.withUnsafeBytes { y in CRYPTO_memcmp(x.baseAddress, y.baseAddress, a.count) == 0 } }
     }
+
+    /// Lower-case hex: file names, URLs, photo ids, checksums.
+    public static func hex(_ bytes: [UInt8]) -> String {
+        let digits = Array("0123456789abcdef".utf8)
+        var out = [UInt8]()
+        out.reserveCapacity(bytes.count * 2)
+        for b in bytes {
+            out.append(digits[Int(b >> 4)])
+            out.append(digits[Int(b & 0x0F)])
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// A SHA-256 digest from its 64 hex digits, or nil for anything else (user input: photo ids).
+    public static func sha256(hex text: String) -> [UInt8]? {
+        let chars = Array(text.utf8)
+        guard chars.count == 64 else { return nil }
+        var out = [UInt8]()
+        out.reserveCapacity(32)
+        var i = 0
+        while i < 64 {
+            guard let hi = nibble(chars[i]), let lo = nibble(chars[i + 1]) else { return nil }
+            out.append(hi << 4 | lo)
+            i += 2
+        }
+        return out
+    }
+
+    private static func nibble(_ c: UInt8) -> UInt8? {
+        switch c {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): return c - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): return c - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): return c - UInt8(ascii: "A") + 10
+        default: return nil
+        }
+    }
 }
 
-/// URL-safe base64 without padding (RFC 4648 §5): tokens in cookies, links and form fields.
+/// URL-safe base64 without padding (RFC 4648 §5): tokens in cookies, links, form fields, cursors.
 public enum Base64URL {
     public static func encode(_ bytes: [UInt8]) -> String {
         Data(bytes).base64EncodedString()
