@@ -8,6 +8,7 @@ var/test/stack.env in the checkout, or the path in $CB_STACK_ENV.
 import email
 import email.policy
 import os
+import shutil
 import re
 import secrets
 import subprocess
@@ -303,6 +304,26 @@ def click_and_wait_for_page(driver, element, timeout: float = 15) -> None:
             pass
         time.sleep(0.05)
     raise AssertionError(f"the page did not change within {timeout} s after the click")
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Headless Chromium (Debian's chromium and chromium-driver) through Selenium, one per test
+    module; it accepts the stack's self-signed certificate."""
+    if not (shutil.which("/usr/bin/chromium") and shutil.which("/usr/bin/chromedriver")):
+        pytest.skip("chromium and chromium-driver are not installed")
+    from selenium import webdriver
+    from selenium.webdriver.chrome.options import Options
+    from selenium.webdriver.chrome.service import Service
+    options = Options()
+    options.binary_location = "/usr/bin/chromium"
+    for arg in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
+                "--ignore-certificate-errors", "--window-size=1024,900"):
+        options.add_argument(arg)
+    driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+    driver.set_page_load_timeout(30)
+    yield driver
+    driver.quit()
 
 
 @pytest.fixture(scope="session")

@@ -12,9 +12,6 @@ import pytest
 
 from posts_support import jpeg
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMEDRIVER = "/usr/bin/chromedriver"
-
 
 @pytest.fixture
 def poster(stack):
@@ -96,25 +93,6 @@ def test_edit_form_keeps_unchecked_photos_out(stack, poster):
     got = poster.get(stack.url("/api/posts/" + post_url.rsplit("/", 1)[1]), timeout=30).json()
     assert got["title"] == "Edited lamp" and [p["id"] for p in got["photos"]][:2] == [ids[2], ids[0]]
     assert len(got["photos"]) == 3
-
-
-@pytest.fixture(scope="module")
-def browser():
-    pytest.importorskip("selenium")
-    from selenium import webdriver
-    from selenium.webdriver.chrome.options import Options
-    from selenium.webdriver.chrome.service import Service
-    if not (shutil.which(CHROMIUM) and shutil.which(CHROMEDRIVER)):
-        pytest.skip("chromium and chromium-driver are not installed")
-    options = Options()
-    options.binary_location = CHROMIUM
-    for arg in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
-                "--ignore-certificate-errors", "--window-size=1024,900"):
-        options.add_argument(arg)
-    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
-    driver.set_page_load_timeout(30)
-    yield driver
-    driver.quit()
 
 
 def test_browser_posts_with_photos_and_progress_bars(stack, browser):

@@ -1,7 +1,6 @@
 """Infinite scroll in a real browser: a city of 200 posts scrolled to the end shows every post
 exactly once; clicking a post and going Back returns to the page it was on."""
 
-import shutil
 import time
 from datetime import timedelta
 
@@ -10,25 +9,7 @@ import pytest
 from test_search import City, now_utc
 
 selenium = pytest.importorskip("selenium")
-from selenium import webdriver  # noqa: E402
-from selenium.webdriver.chrome.options import Options  # noqa: E402
-from selenium.webdriver.chrome.service import Service  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not (shutil.which("/usr/bin/chromium") and shutil.which("/usr/bin/chromedriver")):
-        pytest.skip("chromium and chromium-driver are not installed")
-    options = Options()
-    options.binary_location = "/usr/bin/chromium"
-    for arg in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
-                "--ignore-certificate-errors", "--window-size=1024,768"):
-        options.add_argument(arg)
-    driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
-    driver.set_page_load_timeout(30)
-    yield driver
-    driver.quit()
 
 
 def test_scroll_to_the_end_shows_every_post_once(stack, browser):
