@@ -257,7 +257,8 @@ start_mariadbd() { # NAME DATADIR SOCK PID PORT SERVER_ID EXTRA...
     fi
     rm -f "$sock" "$pid"
     # --no-defaults: nothing from /etc/mysql, so Debian's own server is never touched.
-    setsid mariadbd --no-defaults --datadir="$dir" --socket="$sock" --port="$port" \
+    mkdir -p "$VAR/$name-tmp"
+    setsid mariadbd --no-defaults --datadir="$dir" --tmpdir="$VAR/$name-tmp" --socket="$sock" --port="$port" \
         --bind-address=127.0.0.1 --user=root --server-id="$id" --pid-file="$pid" \
         --log-error="$LOG/$name.err" --skip-name-resolve \
         --character-set-server=utf8mb4 --collation-server=utf8mb4_unicode_ci \
@@ -279,8 +280,11 @@ start_databases() {
         ((fresh_primary)) && stop_pid primary "$PRIMARY_PID" mariadbd TERM 60
     fi
     for p in $( ((fresh_primary)) && echo primary) $( ((fresh_replica)) && echo replica); do
-        rm -rf "${VAR:?}/$p"
-        mariadb-install-db --no-defaults --datadir="$VAR/$p" --user=root \
+        rm -rf "${VAR:?}/$p" "${VAR:?}/$p-tmp"
+        # Each server (and its bootstrap) keeps temporary tables in a folder of its own: in a
+        # shared /tmp another process's clean-up can remove them mid-install.
+        mkdir -p "$VAR/$p-tmp"
+        mariadb-install-db --no-defaults --datadir="$VAR/$p" --user=root --tmpdir="$VAR/$p-tmp" \
             --auth-root-authentication-method=normal --skip-test-db >"$LOG/$p-install.log" 2>&1 &
         installs+=($!)
     done
