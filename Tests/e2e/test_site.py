@@ -105,8 +105,15 @@ def test_security_headers_on_dynamic_response(http, stack):
         assert name in {k.lower() for k in r.headers}, f"missing {name}"
         if expected:
             assert expected in r.headers[name], f"{name}: {r.headers[name]}"
-    csp = r.headers.get("content-security-policy", "")
-    assert "frame-ancestors 'none'" in csp
+    # Exactly one policy (the application's; nginx adds its baseline only where none is sent),
+    # and it allows no inline script.
+    policies = r.raw.headers.getlist("Content-Security-Policy")
+    assert len(policies) == 1, policies
+    assert "frame-ancestors 'none'" in policies[0]
+    assert "script-src 'self'" in policies[0] and "unsafe-inline" not in policies[0]
+    # A static file gets nginx's baseline policy.
+    r = http.get(stack.url("/static/corkboard.css"), timeout=10)
+    assert r.raw.headers.getlist("Content-Security-Policy") and "default-src 'none'" in r.headers["content-security-policy"]
 
 
 def test_unknown_path_is_404_page(http, stack):
