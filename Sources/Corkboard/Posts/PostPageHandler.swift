@@ -47,7 +47,8 @@ enum PostPageHandler {
 
     /// The part every viewer shares (cached).
     static func render(_ post: Post) -> HTML {
-        let place = [post.neighbourhood, post.locationText].compactMap { $0 }.joined(separator: " · ")
+        let meta = ([post.category, post.neighbourhood, post.locationText].compactMap { $0 }.filter { !$0.isEmpty }
+                    + ["posted \(Layout.age(post.createdAt))"]).joined(separator: " · ")
         let photos: [HTML] = post.photos.map { p in
             "<li><a href=\"\(p.url)\"><img src=\"\(p.thumbURL)\" alt=\"\" loading=\"lazy\"></a></li>\n"
         }
@@ -59,7 +60,7 @@ enum PostPageHandler {
             <article class="post" data-post-id="\(post.id)">
             <h1>\(post.title)</h1>
             <p class="price">\(Layout.price(post.priceMinor))</p>
-            <p class="meta">\(post.category) · \(place) · posted \(Layout.age(post.createdAt))</p>
+            <p class="meta">\(meta)</p>
             \(first)\(gallery)<div class="description">\(post.paragraphsHTML)</div></article>
             """
     }

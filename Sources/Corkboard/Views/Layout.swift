@@ -6,6 +6,9 @@ public enum Layout {
     public static func page(title: String, siteName: String, city: (slug: String, name: String)? = nil, body: HTML) -> HTML {
         let fullTitle = title.isEmpty ? siteName : "\(title) · \(siteName)"
         let cityLink: HTML = city.map { "<a class=\"city\" href=\"/\($0.slug)\">\($0.name)</a>" } ?? ""
+        // The same links for everyone: both pages send a visitor who is not logged in to log in
+        // and back, so the frame needs no per-user state (and cached pages stay shareable).
+        let nav: HTML = "<nav><a href=\"/post/new\">Post an ad</a><a href=\"/account\">My account</a></nav>"
         return """
         <!doctype html>
         <html lang="en">
@@ -16,11 +19,11 @@ public enum Layout {
         <link rel="stylesheet" href="/static/corkboard.css">
         </head>
         <body>
-        <header class="site"><a class="brand" href="/">\(siteName)</a>\(cityLink)</header>
+        <header class="site-header"><a class="brand" href="/">\(siteName)</a>\(cityLink)\(nav)</header>
         <main>
         \(body)
         </main>
-        <footer class="site"><p>\(siteName) · classified ads for your city</p></footer>
+        <footer class="site-footer"><p>\(siteName) · classified ads for your city</p></footer>
         </body>
         </html>
         """
