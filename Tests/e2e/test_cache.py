@@ -150,6 +150,8 @@ def edit_and_read(stack, poster, post_id, old, new):
     # copy directly), and the refilled copies are served from the cache again.
     assert delta["invalidations"] >= 1 and delta["stale"] >= WORKERS - 1, delta
     assert delta["hits"] > 0, delta
+    print(f"\nafter the edit: {len(late)} background, {len(mine)} poster, {len(anon)} anonymous answers, "
+          f"all new; cache {delta}")
     return delta
 
 
