@@ -4,6 +4,8 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/epoll.h>
+#include <unistd.h>
 #include <poll.h>
 #include <time.h>
 #include <errno.h>
@@ -58,6 +60,32 @@ int cb_wait_readable(int fd, int timeout_ms) {
     int rc = ppoll(&p, 1, tsp, &none);
     if (rc > 0) return 1;
     return rc;
+}
+
+int cb_listen_waiter(int listen_fd) {
+    int ep = epoll_create1(EPOLL_CLOEXEC);
+    if (ep < 0) return -1;
+    struct epoll_event ev = { .events = EPOLLIN | EPOLLEXCLUSIVE, .data = { .fd = listen_fd } };
+    if (epoll_ctl(ep, EPOLL_CTL_ADD, listen_fd, &ev) != 0) {
+        close(ep);
+        return -1;
+    }
+    return ep;
+}
+
+int cb_wait_listen(int waiter, int timeout_ms) {
+    struct epoll_event ev;
+    sigset_t none;
+    sigemptyset(&none);
+    int rc = epoll_pwait(waiter, &ev, 1, timeout_ms, &none);
+    if (rc > 0) return 1;
+    return rc;
+}
+
+int cb_stop_signal_pending(void) {
+    sigset_t pending;
+    if (sigpending(&pending) != 0) return 0;
+    return sigismember(&pending, SIGTERM) == 1 || sigismember(&pending, SIGINT) == 1;
 }
 
 int cb_signal_pending(int sig) {

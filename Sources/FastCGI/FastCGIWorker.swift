@@ -53,12 +53,18 @@ public final class FastCGIWorker {
         self.logger = logger
     }
 
-    /// Whether the master asked us to stop (or is gone).
+    /// Whether the master asked us to stop (or is gone: PDEATHSIG turns its death into our
+    /// SIGTERM, and `init` caught a master that died before that was set). A signal that came
+    /// while we were busy is still blocked and pending: one `sigpending` call per request sees
+    /// it even when the socket never lets the wait return EINTR.
     private var stopRequested: Bool {
         if cb_signal_flag(SIGTERM) != 0 || cb_signal_flag(SIGINT) != 0 { return true }
-        if cb_signal_pending(SIGTERM) != 0 || cb_signal_pending(SIGINT) != 0 { return true }
-        if let master = masterPid, getppid() != master { return true }
-        return false
+        return cb_stop_signal_pending() != 0
+    }
+
+    /// The cheap check after a wait: only what the signal handler recorded during it.
+    private var stopSignalled: Bool {
+        cb_signal_flag(SIGTERM) != 0 || cb_signal_flag(SIGINT) != 0
     }
 
     /// Runs the accept loop until SIGTERM/SIGINT, `maxRequests`, or the master's death; returns
@@ -85,19 +91,29 @@ public final class FastCGIWorker {
         defer { FCGX_Free(&request, 1) }
         if let board = scoreboard, let slot { board.markIdle(slot: slot, served: false) }
 
+        // New connections are awaited through an exclusive epoll entry: the kernel wakes one
+        // idle worker per connection, not the whole pool (poll() on the shared socket woke every
+        // worker and all but one went back to sleep empty-handed: most of the pool's context
+        // switches under load).
+        let listenWaiter = cb_listen_waiter(0)
+        guard listenWaiter >= 0 else {
+            logger.critical("cannot watch the listen socket: \(String(cString: strerror(errno)))")
+            return 1
+        }
+        defer { close(listenWaiter) }
+
         var served = 0
         var acceptErrors = 0
         while true {
             if stopRequested { break }
             // A connection nginx keeps open (fastcgi_keep_conn) is served before new ones.
-            let waitFD = request.ipcFd >= 0 ? request.ipcFd : 0
-            let ready = cb_wait_readable(waitFD, 1000)
+            let ready = request.ipcFd >= 0 ? cb_wait_readable(request.ipcFd, 1000) : cb_wait_listen(listenWaiter, 1000)
             if ready < 0 {
                 if errno == EINTR { continue }
                 logger.critical("waiting for connections failed: \(String(cString: strerror(errno)))")
                 return 1
             }
-            if ready == 0 || stopRequested { continue }
+            if ready == 0 || stopSignalled { continue }
             let rc = FCGX_Accept_r(&request)
             if rc < 0 {
                 let code = -rc

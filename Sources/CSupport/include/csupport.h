@@ -29,6 +29,15 @@ void cb_atomic_store_i64(int64_t *p, int64_t v);
 /// (ppoll), so a blocked SIGTERM interrupts the wait but never a read/write elsewhere.
 /// timeout_ms < 0 waits forever. Returns 1 readable, 0 timeout, -1 with errno (EINTR).
 int cb_wait_readable(int fd, int timeout_ms);
+/// An epoll instance watching the shared listen socket with EPOLLEXCLUSIVE, so a new connection
+/// wakes one waiting worker instead of all of them (poll() on a shared socket wakes every
+/// worker, and all but one find nothing to accept). -1 on failure.
+int cb_listen_waiter(int listen_fd);
+/// Like cb_wait_readable for a cb_listen_waiter: epoll_pwait with every signal unblocked for
+/// the wait only. 1 when a connection is waiting, 0 on timeout, -1 with errno (EINTR on a signal).
+int cb_wait_listen(int waiter, int timeout_ms);
+/// Whether SIGTERM or SIGINT is pending (blocked, not yet delivered): one sigpending() call.
+int cb_stop_signal_pending(void);
 /// Whether sig is pending (blocked and not yet delivered) for this thread or process.
 int cb_signal_pending(int sig);
 /// Blocks (how=1) or unblocks (how=0) one signal in the calling thread.
