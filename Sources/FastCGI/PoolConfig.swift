@@ -35,7 +35,7 @@ public struct PoolConfig: Sendable {
     /// listen socket as fd 0 and the scoreboard as fd 3.
     public var workerCommand: [String]
 
-    public init(listen: ListenAddress, workers: Int = 4, maxRequests: Int = 10_000, requestTimeout: Int = 30,
+    public init(listen: ListenAddress, workers: Int = 4, maxRequests: Int = 100_000, requestTimeout: Int = 30,
                 shutdownTimeout: Int = 30, backlog: Int = 1024, workerCommand: [String] = []) {
         self.listen = listen
         self.workers = workers
