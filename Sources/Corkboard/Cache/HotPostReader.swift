@@ -12,8 +12,8 @@ import MariaDB
 ///   primary, so an older version from a lagging replica is never cached.
 /// - The generation is read before the database, so a refill racing an edit is dropped.
 public enum HotPostReader {
-    /// The post `id` as shown to viewers (nil: not visible), with its rendered article.
-    public static func post(_ id: Int64, context: RequestContext, render: (Post) -> HTML) throws -> HotPost? {
+    /// The post `id` as shown to viewers (nil: not visible), rendered by `render`.
+    public static func post(_ id: Int64, context: RequestContext, render: (Post) -> HotPost) throws -> HotPost? {
         let cache = context.app.hotPosts
         let database = context.database
         let writer = database.causalToken != nil
@@ -21,7 +21,7 @@ public enum HotPostReader {
         let generation = cache.generation(of: id)
         let fromPrimary = cache.invalidatedRecently(id, within: refillWindow(database.config))
         guard let post = try PostStore(database: database).visible(id: id, fromPrimary: fromPrimary) else { return nil }
-        let hot = HotPost(post: post, article: render(post))
+        let hot = render(post)
         if !writer { cache.put(id, hot, bytes: hot.bytes, generation: generation) }
         return hot
     }

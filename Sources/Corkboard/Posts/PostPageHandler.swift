@@ -11,9 +11,11 @@ enum PostPageHandler {
             throw HTTPError.notFound("This post does not exist.")
         }
         let user = try context.currentUser()
+        let siteName = context.app.config.siteName
         let post: Post
         let article: HTML
-        if let hot = try HotPostReader.post(id, context: context, render: { render($0) }) {
+        if let hot = try HotPostReader.post(id, context: context, render: { hotPost($0, siteName: siteName) }) {
+            if !isOwner(user, of: hot.post) { return HTMLResponse.make(bytes: hot.viewerPage) }
             (post, article) = (hot.post, hot.article)
         } else {
             guard let found = try PostStore(database: context.database).find(id: id) else {
@@ -26,7 +28,7 @@ enum PostPageHandler {
             (post, article) = (found, render(found))
         }
         var controls: HTML = ""
-        if let user, user.id == post.userID || user.role != .user {
+        if isOwner(user, of: post) {
             let token = try context.csrfToken()
             let expired: HTML = post.isExpired()
                 ? """
@@ -41,8 +43,24 @@ enum PostPageHandler {
                 </section>
                 """
         }
-        return HTMLResponse.make(Layout.page(title: post.title, siteName: context.app.config.siteName,
-                                             city: (post.citySlug, post.cityName), body: "\(article)\n\(controls)"))
+        return HTMLResponse.make(page(post, article: article, controls: controls, siteName: siteName))
+    }
+
+    /// Whether `user` sees the poster's controls: the poster, or a moderator or admin.
+    static func isOwner(_ user: User?, of post: Post) -> Bool {
+        guard let user else { return false }
+        return user.id == post.userID || user.role != .user
+    }
+
+    static func page(_ post: Post, article: HTML, controls: HTML, siteName: String) -> HTML {
+        Layout.page(title: post.title, siteName: siteName, city: (post.citySlug, post.cityName), body: "\(article)\n\(controls)")
+    }
+
+    /// What the hot-post cache keeps: the article and the finished page viewers get.
+    static func hotPost(_ post: Post, siteName: String) -> HotPost {
+        let article = render(post)
+        return HotPost(post: post, article: article,
+                       viewerPage: Array(page(post, article: article, controls: "", siteName: siteName).text.utf8))
     }
 
     /// The part every viewer shares (cached).

@@ -4,7 +4,12 @@ import Foundation
 /// HTML page responses.
 public enum HTMLResponse {
     public static func make(status: Int = 200, _ html: HTML) -> FastCGIResponse {
-        var r = FastCGIResponse(status: status, body: Array(html.text.utf8))
+        make(status: status, bytes: Array(html.text.utf8))
+    }
+
+    /// A page already rendered to UTF-8 (e.g. one the hot-post cache keeps).
+    public static func make(status: Int = 200, bytes: [UInt8]) -> FastCGIResponse {
+        var r = FastCGIResponse(status: status, body: bytes)
         try? r.setHeader("Content-Type", "text/html; charset=utf-8")
         return r
     }
