@@ -12,10 +12,10 @@ extension FastCGIWorker {
         }
         var response: FastCGIResponse
         do {
-            let entries = try Self.params(request.envp)
-            let length = entries.lazy.compactMap { $0.hasPrefix("CONTENT_LENGTH=") ? Int($0.dropFirst(15)) : nil }.first
+            let params = try Self.params(request.envp)
+            let length = params["CONTENT_LENGTH"].flatMap { Int($0) }
             let body = FastCGIBody(source: FCGXInputSource(stream: request.in), declaredLength: length)
-            let parsed = try FastCGIRequest(environment: entries, body: body)
+            let parsed = FastCGIRequest(params: params, body: body)
             response = try responder.respond(to: parsed)
         } catch FastCGIError.bodyTooLarge(let limit) {
             logger.notice("request body over \(limit) bytes refused")
@@ -30,21 +30,16 @@ extension FastCGIWorker {
         write(response, headOnly: method == "HEAD", to: request.out)
     }
 
-    /// "NAME=value" entries of the params, refusing more than `FastCGIRequest.maxParamsBytes`
-    /// (counted before any string is built) or `maxParamsCount`.
-    static func params(_ envp: FCGX_ParamArray?) throws -> [String] {
-        var entries: [String] = []
-        guard var cursor = envp else { return entries }
-        var total = 0
+    /// The params as a dictionary, built straight from libfcgi's "NAME=value" C strings,
+    /// refusing more than `FastCGIRequest.maxParamsBytes` or `maxParamsCount`.
+    static func params(_ envp: FCGX_ParamArray?) throws -> [String: String] {
+        var params = FastCGIRequest.Params()
+        guard var cursor = envp else { return params.values }
         while let entry = cursor.pointee {
-            total += strlen(entry)
-            if total > FastCGIRequest.maxParamsBytes || entries.count >= FastCGIRequest.maxParamsCount {
-                throw FastCGIError.paramsTooLarge(limit: FastCGIRequest.maxParamsBytes)
-            }
-            entries.append(String(decoding: UnsafeRawBufferPointer(start: entry, count: strlen(entry)), as: UTF8.self))
+            try params.add(UnsafeRawBufferPointer(start: entry, count: strlen(entry)))
             cursor += 1
         }
-        return entries
+        return params.values
     }
 
     private func param(_ name: String, _ envp: FCGX_ParamArray?) -> String? {
