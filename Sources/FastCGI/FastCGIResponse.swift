@@ -90,6 +90,26 @@ public struct FastCGIResponse {
     mutating func appendTrusted(_ name: String, _ value: String) {
         headers.append((name, value))
     }
+
+    /// Adds a header that was checked once when it was made (see `CheckedHeader`), without
+    /// checking it again on every response.
+    public mutating func addHeader(_ header: CheckedHeader) {
+        headers.append((header.name, header.value))
+    }
+}
+
+/// A header validated once, for headers a site adds to every response (security headers):
+/// the per-response cost is an append. It can only be made through the same checks as
+/// `setHeader`, so it can never split a head either.
+public struct CheckedHeader: Sendable {
+    public let name: String
+    public let value: String
+
+    public init(_ name: String, _ value: String) throws {
+        try FastCGIResponse.validate(name, value)
+        self.name = name
+        self.value = value
+    }
 }
 
 // MARK: Convenience responses

@@ -90,3 +90,28 @@ import Testing
         #expect(Slug.make("  Gangnam-gu ") == "gangnam-gu")
     }
 }
+
+@Suite struct SecurityHeadersTests {
+    @Test func everyResponseGetsThemOnce() {
+        var r = FastCGIResponse(status: 200, body: [])
+        SecurityHeaders.apply(to: &r)
+        let names = r.headers.map { $0.name.lowercased() }
+        for name in ["content-security-policy", "x-content-type-options", "referrer-policy", "x-frame-options", "cache-control"] {
+            #expect(names.filter { $0 == name }.count == 1, "\(name)")
+        }
+        #expect(r.header("Cache-Control") == "no-store")
+        #expect(!SecurityHeaders.contentSecurityPolicy.contains("unsafe-inline"))
+    }
+
+    @Test func handlersKeepTheirOwnCaching() throws {
+        var r = FastCGIResponse(status: 200, body: [])
+        try r.setHeader("Cache-Control", "public, max-age=60")
+        SecurityHeaders.apply(to: &r)
+        #expect(r.headers.filter { $0.name == "Cache-Control" }.map(\.value) == ["public, max-age=60"])
+    }
+
+    @Test func checkedHeadersRefuseWhatSetHeaderRefuses() {
+        #expect(throws: FastCGIError.self) { _ = try CheckedHeader("X-Test", "a\r\nInjected: 1") }
+        #expect(throws: FastCGIError.self) { _ = try CheckedHeader("Bad Name", "x") }
+    }
+}
