@@ -62,11 +62,6 @@ public final class FastCGIWorker {
         return cb_stop_signal_pending() != 0
     }
 
-    /// The cheap check after a wait: only what the signal handler recorded during it.
-    private var stopSignalled: Bool {
-        cb_signal_flag(SIGTERM) != 0 || cb_signal_flag(SIGINT) != 0
-    }
-
     /// Runs the accept loop until SIGTERM/SIGINT, `maxRequests`, or the master's death; returns
     /// the process exit code (0 for a normal stop or recycle, 1 when the socket is unusable).
     public func run(responder: FastCGIResponder) -> Int32 {
@@ -113,7 +108,10 @@ public final class FastCGIWorker {
                 logger.critical("waiting for connections failed: \(String(cString: strerror(errno)))")
                 return 1
             }
-            if ready == 0 || stopSignalled { continue }
+            // Woken for a connection, serve it even if a stop came meanwhile: the exclusive
+            // wake-up went to this worker alone, so leaving it would strand it until another
+            // worker's next wake-up. The stop takes effect right after (top of the loop).
+            if ready == 0 { continue }
             let rc = FCGX_Accept_r(&request)
             if rc < 0 {
                 let code = -rc

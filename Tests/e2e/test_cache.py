@@ -106,18 +106,20 @@ def create_post(stack, poster, title):
 
 def warm(stack, post_id, title):
     """Anonymous GETs until every worker has served the post and cached it (each worker misses
-    at most once: a refill reads the replica, which has the post)."""
+    at most once: a refill reads the replica, which has the post). Workers wait for connections
+    through an exclusive epoll entry, so the kernel favours the first idle worker: the others
+    get requests only while it is busy, hence a low bar per worker and more rounds."""
     before = status(stack)
     total = 0
-    for _ in range(10):
+    for _ in range(30):
         seen = fetch_many(stack, post_id, 200)
         total += len(seen)
         assert all(code == 200 and t == title for _, code, t in seen), {(c, t) for _, c, t in seen}
         after = status(stack)
         served = {pid: n - per_worker(before).get(pid, 0) for pid, n in per_worker(after).items()}
-        if len(served) == WORKERS and min(served.values()) >= 10:
+        if len(served) == WORKERS and min(served.values()) >= 2:
             break
-    assert len(served) == WORKERS and min(served.values()) >= 10, f"requests did not spread: {served}"
+    assert len(served) == WORKERS and min(served.values()) >= 2, f"requests did not spread: {served}"
     hits = after["database"]["cache"]["hits"] - before["database"]["cache"]["hits"]
     misses = after["database"]["cache"]["misses"] - before["database"]["cache"]["misses"]
     assert hits >= total - WORKERS and misses <= WORKERS, (hits, misses, total)
