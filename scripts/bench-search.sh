@@ -89,24 +89,16 @@ declare -a PATHS=("/metropolis" "$deep" "/metropolis/search?q=good" "/api/search
 declare -a QUERIES=("city=metropolis" "city=metropolis&cursor=$cursor" "city=metropolis&q=good" "city=metropolis&q=$rare"
                     "city=metropolis&q=good&category=bikes&min_price=50&max_price=500" "city=hanseong&q=$korean")
 
-row() {
-    local name="$1" path="$2" out rps p50 p90 p99 errors
-    out="$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "$CB_HTTPS_URL$path")"
-    rps="$(awk '/^Requests\/sec:/ {print $2}' <<<"$out")"
-    p50="$(awk '$1 == "50%" {print $2}' <<<"$out")"
-    p90="$(awk '$1 == "90%" {print $2}' <<<"$out")"
-    p99="$(awk '$1 == "99%" {print $2}' <<<"$out")"
-    errors="$(awk '/Non-2xx or 3xx responses:/ {n += $NF} /Socket errors:/ {print} END {if (n) print "non-2xx: " n}' <<<"$out" | paste -sd' ')"
-    printf '%-34s %10s %9s %9s %9s  %s\n' "$name" "$rps" "$p50" "$p90" "$p99" "$errors"
-}
+# shellcheck source=scripts/bench/wrk-row.sh
+source scripts/bench/wrk-row.sh
 
 echo
 echo "stack bench, $CB_HTTPS_URL, wrk -t$THREADS -c$CONNECTIONS -d$DURATION, $(nproc) cores, nothing cached in the app"
-printf '%-34s %10s %9s %9s %9s\n' "search target" "req/s" "p50" "p90" "p99"
+wrk_header "search target"
 for i in "${!NAMES[@]}"; do
     [[ "$(curl -s -o /dev/null -w '%{http_code}' --cacert "$CB_CA_FILE" "$CB_HTTPS_URL${PATHS[$i]}")" == 200 ]] ||
         echo "warning: ${PATHS[$i]} does not answer 200"
-    row "${NAMES[$i]}" "${PATHS[$i]}"
+    wrk_row "${NAMES[$i]}" "${PATHS[$i]}" "$CONNECTIONS"
 done
 
 echo

@@ -36,17 +36,9 @@ source "var/$CB_STACK/stack.env"
 # One row: NAME PATH [CONNECTIONS]. wrk's --latency prints 50/75/90/99% lines; keep 50, 90, 99.
 # The req/s of the last row is left in $last_rps.
 last_rps=0
-row() {
-    local name="$1" path="$2" conns="${3:-$CONNECTIONS}" out rps p50 p90 p99 errors
-    out="$(wrk -t"$THREADS" -c"$conns" -d"$DURATION" --latency "$CB_HTTPS_URL$path")"
-    rps="$(awk '/^Requests\/sec:/ {print $2}' <<<"$out")"
-    p50="$(awk '$1 == "50%" {print $2}' <<<"$out")"
-    p90="$(awk '$1 == "90%" {print $2}' <<<"$out")"
-    p99="$(awk '$1 == "99%" {print $2}' <<<"$out")"
-    errors="$(awk '/Non-2xx or 3xx responses:/ {n += $NF} /Socket errors:/ {print} END {if (n) print "non-2xx: " n}' <<<"$out" | paste -sd' ')"
-    printf '%-30s %5s %10s %9s %9s %9s  %s\n' "$name" "$conns" "$rps" "$p50" "$p90" "$p99" "$errors"
-    last_rps="$rps"
-}
+# shellcheck source=scripts/bench/wrk-row.sh
+source scripts/bench/wrk-row.sh
+row() { wrk_row "$1" "$2" "${3:-$CONNECTIONS}"; }
 # A short untimed run first: every worker has the page cached, TLS and files are warm.
 warm() { wrk -t"$THREADS" -c"$POST_CONNECTIONS" -d1s "$CB_HTTPS_URL$1" >/dev/null; }
 body_size() { curl -s --cacert "$CB_CA_FILE" "$CB_HTTPS_URL$1" | wc -c; }
@@ -82,7 +74,7 @@ cleanup() {
 trap cleanup EXIT
 
 echo "stack $CB_STACK, $CB_HTTPS_URL, wrk -t$THREADS -d$DURATION, $(nproc) cores"
-printf '%-30s %5s %10s %9s %9s %9s\n' "target" "conns" "req/s" "p50" "p90" "p99"
+wrk_header "target"
 bare_start "$(body_size /healthz)"
 row "GET /healthz (pool)" /healthz
 row "bare libfcgi (ceiling)" /_bench/bare
