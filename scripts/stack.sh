@@ -420,7 +420,17 @@ EOF
     chmod 0600 "$CONF"
 }
 
-pool_ready() { [[ -S "$POOL_SOCK" ]] && pid_alive "$POOL_PID" serve; }
+# wait_for_pool NAME PIDFILE SOCKET LOGFILE: until that master has created its socket (15 s),
+# failing at once with its log's tail if it exits first.
+wait_for_pool() {
+    local name="$1" pidfile="$2" sock="$3" log="$4" i
+    for ((i = 0; i < 150; i++)); do
+        [[ -S "$sock" ]] && pid_alive "$pidfile" serve && return 0
+        kill -0 "$(cat "$pidfile")" 2>/dev/null || { tail -n 20 "$log" >&2; die "the $name exited at start; see $log"; }
+        sleep 0.1
+    done
+    die "the $name did not create $sock within 15 s; see $log"
+}
 
 cmd_pool_start() {
     local bin
@@ -434,21 +444,15 @@ cmd_pool_start() {
     rm -f "$POOL_SOCK"
     CORKBOARD_TEST_FAIL_BEFORE_COMMIT="$TEST_FAIL_MARKER" setsid "$bin" serve --config "$CONF" </dev/null >>"$LOG/pool.log" 2>&1 &
     echo $! >"$POOL_PID"
-    for ((i = 0; i < 150; i++)); do
-        pool_ready && break
-        kill -0 "$(cat "$POOL_PID")" 2>/dev/null || { tail -n 20 "$LOG/pool.log" >&2; die "the pool exited at start; see $LOG/pool.log"; }
-        sleep 0.1
-    done
-    pool_ready || die "the pool did not create $POOL_SOCK within 15 s; see $LOG/pool.log"
+    wait_for_pool pool "$POOL_PID" "$POOL_SOCK" "$LOG/pool.log"
     say "pool running (pid $(cat "$POOL_PID"), socket $POOL_SOCK)"
     uploads_start "$bin"
 }
 
 # The upload pool: same binary and config, its own socket, fewer workers, nice 10 (browsing wins
 # the CPU when both want it). Its log is log/uploads.log.
-uploads_ready() { [[ -S "$UPLOADS_SOCK" ]] && pid_alive "$UPLOADS_PID" serve; }
 uploads_start() {
-    local bin="$1" i
+    local bin="$1"
     pid_alive "$UPLOADS_PID" serve && return 0
     rm -f "$UPLOADS_SOCK"
     # Its own copy of the config (listen and workers changed), so its processes are told apart
@@ -458,12 +462,7 @@ uploads_start() {
     CORKBOARD_LISTEN="unix:$UPLOADS_SOCK" CORKBOARD_WORKERS="$UPLOAD_WORKERS" CORKBOARD_TEST_FAIL_BEFORE_COMMIT="$TEST_FAIL_MARKER" \
         setsid nice -n 10 "$bin" serve --config "$UPLOADS_CONF" </dev/null >>"$LOG/uploads.log" 2>&1 &
     echo $! >"$UPLOADS_PID"
-    for ((i = 0; i < 150; i++)); do
-        uploads_ready && break
-        kill -0 "$(cat "$UPLOADS_PID")" 2>/dev/null || { tail -n 20 "$LOG/uploads.log" >&2; die "the upload pool exited at start; see $LOG/uploads.log"; }
-        sleep 0.1
-    done
-    uploads_ready || die "the upload pool did not create $UPLOADS_SOCK within 15 s; see $LOG/uploads.log"
+    wait_for_pool "upload pool" "$UPLOADS_PID" "$UPLOADS_SOCK" "$LOG/uploads.log"
     say "upload pool running (pid $(cat "$UPLOADS_PID"), socket $UPLOADS_SOCK)"
 }
 
