@@ -18,15 +18,6 @@ public struct PostStore {
         LEFT JOIN neighbourhoods n ON n.id = p.neighbourhood_id
         """)
 
-    /// A city's newest visible posts (the browse and search issue replaces this with keyset pages).
-    public func newest(cityID: Int64, limit: Int, now: Date = Date()) throws -> [Post] {
-        let since = now.addingTimeInterval(-Post.visibleFor)
-        return try database.read("SELECT " + Self.columns + """
-             WHERE p.city_id = \(cityID) AND p.deleted_at IS NULL AND p.created_at > \(since)
-             ORDER BY p.created_at DESC, p.id DESC LIMIT \(limit)
-            """).map(Post.init(row:))
-    }
-
     /// A visible post by id with its photos, or nil when it does not exist, is deleted or has
     /// expired. `fromPrimary` skips the replicas (a cache refill right after an edit).
     public func visible(id: Int64, now: Date = Date(), fromPrimary: Bool = false) throws -> Post? {

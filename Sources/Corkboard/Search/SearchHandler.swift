@@ -64,6 +64,8 @@ enum SearchHandler {
 enum SearchRoutes {
     static func register(on router: Router) {
         router.get("/api/search") { try SearchHandler.api($0) }
+        // `/{city}` is the same page as `/{city}/search` without a query.
+        router.get("/:city") { try SearchHandler.html($0) }
         router.get("/:city/search") { try SearchHandler.html($0) }
     }
 }

@@ -50,8 +50,6 @@ public final class CorkboardApp: FastCGIResponder {
         AccountRoutes.register(on: router)
         PostRoutes.register(on: router)
         SearchRoutes.register(on: router)
-        router.get("/post/:id") { try PostPageHandler.show($0) }
-        router.get("/:city") { try CityHandler.show($0) }
     }
 
     public func respond(to request: FastCGIRequest) throws -> FastCGIResponse {
