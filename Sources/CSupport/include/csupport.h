@@ -22,8 +22,6 @@ void cb_atomic_store_u64(uint64_t *p, uint64_t v);
 uint64_t cb_atomic_add_u64(uint64_t *p, uint64_t v);
 /// Raises *p to max(*p + 1, v) atomically (compare-and-swap loop); returns the new value.
 uint64_t cb_atomic_bump_u64(uint64_t *p, uint64_t v);
-int64_t cb_atomic_load_i64(const int64_t *p);
-void cb_atomic_store_i64(int64_t *p, int64_t v);
 
 /// Waits until fd is readable, with every signal unblocked for the duration of the wait only
 /// (ppoll), so a blocked SIGTERM interrupts the wait but never a read/write elsewhere.
