@@ -432,11 +432,18 @@ wait_for_pool() {
     die "the $name did not create $sock within 15 s; see $log"
 }
 
-cmd_pool_start() {
+# runnable_bin: the corkboard binary, once it is built and the stack's config exists.
+runnable_bin() {
     local bin
     bin="$(bin_path)"
     [[ -x "$bin" ]] || die "no corkboard binary at $bin; run: scripts/stack.sh build"
     [[ -f "$CONF" ]] || die "no $CONF; run: scripts/stack.sh start"
+    echo "$bin"
+}
+
+cmd_pool_start() {
+    local bin
+    bin="$(runnable_bin)"
     if pid_alive "$POOL_PID" serve; then
         say "pool already running (pid $(cat "$POOL_PID"))"
         return 0
@@ -479,9 +486,7 @@ cmd_pool_stop() {
 
 cmd_mailer_start() {
     local bin
-    bin="$(bin_path)"
-    [[ -x "$bin" ]] || die "no corkboard binary at $bin; run: scripts/stack.sh build"
-    [[ -f "$CONF" ]] || die "no $CONF; run: scripts/stack.sh start"
+    bin="$(runnable_bin)"
     if pid_alive "$MAILER_PID" mailer; then
         say "mailer already running (pid $(cat "$MAILER_PID"))"
         return 0
