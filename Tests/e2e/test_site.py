@@ -1,6 +1,9 @@
 """The site over HTTPS through nginx, as a browser (or an operator on the host) sees it."""
 
+import os
 import re
+import shutil
+import subprocess
 
 import pytest
 import requests
@@ -121,3 +124,21 @@ def test_unknown_path_is_404_page(http, stack):
     assert r.status_code == 404
     assert r.headers["content-type"].startswith("text/html")
     assert r.text.strip(), "the 404 has no page"
+
+
+@pytest.mark.skipif(shutil.which("cgi-fcgi") is None, reason="needs cgi-fcgi (libfcgi-bin)")
+def test_status_refused_to_a_remote_peer_even_past_nginx(stack):
+    """nginx lets /status through from loopback only; the application refuses it on its own too,
+    so a proxy or a misconfigured site cannot expose it. Talk FastCGI to the pool directly, as a
+    peer from elsewhere."""
+    def status_as(addr):
+        env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "REQUEST_METHOD": "GET",
+               "SCRIPT_NAME": "/status", "REQUEST_URI": "/status", "QUERY_STRING": "",
+               "REMOTE_ADDR": addr, "SERVER_PROTOCOL": "HTTP/1.1"}
+        r = subprocess.run(["cgi-fcgi", "-bind", "-connect", stack.pool_socket], env=env,
+                           stdin=subprocess.DEVNULL, capture_output=True, timeout=20)
+        return r.stdout.decode(errors="replace")
+    assert status_as("127.0.0.1").startswith("Status: 200")
+    remote = status_as("203.0.113.7")
+    assert remote.startswith("Status: 403"), remote[:300]
+    assert "pid" not in remote.split("\r\n\r\n", 1)[-1].lower()
