@@ -192,6 +192,22 @@ def test_free_item_and_partial_update(stack, poster):
     assert r.json()["neighbourhood"] is None and r.json()["title"] == "Renamed" and r.json()["price_minor"] == 999
 
 
+@pytest.mark.parametrize("body,field,words", [
+    ({"price_minr": 5}, "price_minr", "Did you mean price_minor?"),        # a typo
+    ({"priceMinor": 5}, "priceMinor", "Did you mean price_minor?"),        # another key style
+    ({"title": None}, "title", "title must be a string"),                  # only some fields clear
+    ({"price_minor": 1.5}, "price", "whole number of minor units"),
+    ({"location_text": 7}, "location_text", "must be a string, or null"),
+])
+def test_edit_with_a_bad_field_is_refused_and_changes_nothing(stack, poster, body, field, words):
+    post = poster.post(stack.url("/api/posts"), json=post_fields(), timeout=30).json()
+    r = poster.put(stack.url(f"/api/posts/{post['id']}"), json=body, timeout=30)
+    assert r.status_code == 400 and r.json()["field"] == field and words in r.json()["error"], r.text
+    assert "DecodingError" not in r.text and "CodingKeys" not in r.text
+    after = poster.get(stack.url(f"/api/posts/{post['id']}"), timeout=30).json()
+    assert after["version"] == post["version"] and after["price_minor"] == post["price_minor"]
+
+
 def test_edit_reorders_removes_and_adds_photos(stack, poster):
     a, b, c, d = (upload(poster, stack, jpeg(600 + i)).json()["id"] for i in range(4))
     post = poster.post(stack.url("/api/posts"), json=post_fields(photos=[a, b, c]), timeout=30).json()

@@ -1,15 +1,15 @@
 import FastCGI
-import Foundation
 
-/// The fields of an accounts request, from a JSON object (`/api/…`) or an urlencoded form (the
-/// pages), read with the configured body cap. Every problem is a 400 naming the field.
+/// The fields of an accounts request, from a JSON object (`/api/…`, decoded as `AccountBody`)
+/// or an urlencoded form (the pages), read with the configured body cap. Every problem is a 400
+/// naming the field.
 struct AccountInput {
-    /// JSON values by name, or form strings.
-    private var values: [String: Any]
+    /// The strings sent, by field name.
+    private var values: [String: String]
     /// The form as sent, for the CSRF check (nil for JSON).
     let form: [(String, String)]?
 
-    init(values: [String: Any], form: [(String, String)]?) {
+    init(values: [String: String], form: [(String, String)]?) {
         self.values = values
         self.form = form
     }
@@ -19,34 +19,17 @@ struct AccountInput {
         let bytes = try context.request.body.readAll(limit: context.app.config.bodyLimit)
         if context.wantsJSON {
             if bytes.isEmpty { return AccountInput(values: [:], form: nil) }
-            guard String(validating: bytes, as: UTF8.self) != nil else {
-                throw HTTPError.badRequest("The request body is not valid UTF-8.", field: "body")
-            }
-            let parsed: Any
-            do {
-                parsed = try JSONSerialization.jsonObject(with: Data(bytes), options: [])
-            } catch {
-                throw HTTPError.badRequest("The request body is not valid JSON.", field: "body")
-            }
-            guard let object = parsed as? [String: Any] else {
-                throw HTTPError.badRequest("The request body must be a JSON object.", field: "body")
-            }
-            return AccountInput(values: object, form: nil)
+            return AccountInput(values: try AccountBody.decode(json: bytes).values, form: nil)
         }
         let pairs = FastCGIRequest.parseFormURLEncoded(bytes)
-        var values: [String: Any] = [:]
+        var values: [String: String] = [:]
         for (name, value) in pairs where values[name] == nil { values[name] = value }
         return AccountInput(values: values, form: pairs)
     }
 
     /// A required string field of at most `maxLength` characters.
     func string(_ name: String, label: String, maxLength: Int) throws -> String {
-        guard let raw = values[name], !(raw is NSNull) else {
-            throw HTTPError.badRequest("\(label) is required.", field: name)
-        }
-        guard let text = raw as? String else {
-            throw HTTPError.badRequest("\(label) must be a string.", field: name)
-        }
+        guard let text = values[name] else { throw HTTPError.badRequest("\(label) is required.", field: name) }
         if text.contains("\u{FFFD}") {
             throw HTTPError.badRequest("\(label) is not valid UTF-8 text.", field: name)
         }
@@ -75,5 +58,5 @@ struct AccountInput {
     }
 
     /// An optional string, as sent (forms: refilling fields after an error).
-    func raw(_ name: String) -> String? { values[name] as? String }
+    func raw(_ name: String) -> String? { values[name] }
 }

@@ -1,15 +1,15 @@
 import Foundation
 
 /// What a create or edit request sent, before it is checked. A nil property was not sent (an
-/// edit keeps it); `.some(nil)` for an optional column clears it.
+/// edit keeps it); an optional column's `Patch` may also be `.null`, which clears it.
 public struct PostFields {
     public var title: String?
     public var description: String?
-    public var priceMinor: Int64??
+    public var priceMinor: Patch<Int64> = .absent
     public var city: String?
-    public var neighbourhood: String??
+    public var neighbourhood: Patch<String> = .absent
     public var category: String?
-    public var locationText: String??
+    public var locationText: Patch<String> = .absent
     /// The photos in the poster's order, when sent.
     public var photos: [PhotoItem]?
 
@@ -70,18 +70,18 @@ public struct PostFields {
         } else if creating {
             throw HTTPError.badRequest("The description is required.", field: "description")
         }
-        if case .some(.some(let p)) = priceMinor {
+        if case .set(let p) = priceMinor {
             guard p >= 0 else { throw HTTPError.badRequest("The price cannot be negative.", field: "price") }
             guard p <= Self.maxPriceMinor else { throw HTTPError.badRequest("The price is too large.", field: "price") }
         }
-        if case .some(.some(let l)) = locationText {
+        if case .set(let l) = locationText {
             let trimmed = l.trimmingCharacters(in: .whitespacesAndNewlines)
             guard Self.length(trimmed) <= Self.maxLocation else {
                 throw HTTPError.badRequest("The location is longer than \(Self.maxLocation) characters.", field: "location_text")
             }
-            locationText = .some(trimmed.isEmpty ? nil : trimmed)
+            locationText = trimmed.isEmpty ? .null : .set(trimmed)
         }
-        if case .some(.some(let n)) = neighbourhood, n.isEmpty { neighbourhood = .some(nil) }
+        if case .set(let n) = neighbourhood, n.isEmpty { neighbourhood = .null }
         if creating, city?.isEmpty ?? true { throw HTTPError.badRequest("Choose a city.", field: "city") }
         if creating, category?.isEmpty ?? true { throw HTTPError.badRequest("Choose a category.", field: "category") }
         if let photos, photos.count > maxPhotos {

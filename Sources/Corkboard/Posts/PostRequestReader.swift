@@ -27,7 +27,7 @@ struct PostRequestReader {
         let type = context.request.contentType ?? ""
         if type.lowercased().hasPrefix("application/json") {
             guard !htmlForm else { throw HTTPError(415, "Send the form as multipart/form-data.") }
-            return Result(fields: try Self.fields(json: context.request.body.readAll(limit: Self.maxJSON)))
+            return Result(fields: try PostBody.decode(json: context.request.body.readAll(limit: Self.maxJSON)).fields())
         }
         guard let boundary = MultipartParser.boundary(contentType: type) else {
             throw HTTPError(415, "Send JSON (application/json) or multipart/form-data with a boundary.")
@@ -121,62 +121,17 @@ struct PostRequestReader {
         f.description = value("description")
         f.city = value("city")
         f.category = value("category")
-        if let n = value("neighbourhood") { f.neighbourhood = .some(n.isEmpty ? nil : n) }
-        if let l = value("location_text") { f.locationText = .some(l) }
+        if let n = value("neighbourhood") { f.neighbourhood = n.isEmpty ? .null : .set(n) }
+        if let l = value("location_text") { f.locationText = .set(l) }
         if let p = value("price") {
-            f.priceMinor = .some(try PostFields.parsePrice(p))
+            f.priceMinor = Patch(try PostFields.parsePrice(p))
         } else if let p = value("price_minor") {
             let t = p.trimmingCharacters(in: .whitespaces)
-            if t.isEmpty { f.priceMinor = .some(nil) } else {
+            if t.isEmpty { f.priceMinor = .null } else {
                 guard let v = Int64(t) else {
                     throw HTTPError.badRequest("price_minor must be a whole number of cents, such as 1250.", field: "price")
                 }
-                f.priceMinor = .some(v)
-            }
-        }
-        return f
-    }
-
-    /// A JSON object: strings, `price_minor` an integer or null, `photos` an array of photo ids.
-    static func fields(json bytes: [UInt8]) throws -> PostFields {
-        guard let object = (try? JSONSerialization.jsonObject(with: Data(bytes))) as? [String: Any] else {
-            throw HTTPError.badRequest("The body must be a JSON object.")
-        }
-        func string(_ key: String) throws -> String? {
-            guard let v = object[key] else { return nil }
-            guard let s = v as? String else { throw HTTPError.badRequest("\(key) must be a string.", field: key) }
-            return s
-        }
-        func optionalString(_ key: String) throws -> String?? {
-            guard let v = object[key] else { return nil }
-            if v is NSNull { return .some(nil) }
-            guard let s = v as? String else { throw HTTPError.badRequest("\(key) must be a string or null.", field: key) }
-            return .some(s)
-        }
-        var f = PostFields()
-        f.title = try string("title")
-        f.description = try string("description")
-        f.city = try string("city")
-        f.category = try string("category")
-        f.neighbourhood = try optionalString("neighbourhood")
-        f.locationText = try optionalString("location_text")
-        if let p = object["price_minor"] {
-            if p is NSNull {
-                f.priceMinor = .some(nil)
-            } else if let n = p as? NSNumber, String(cString: n.objCType) != "c",
-                      let v = Int64(exactly: n.doubleValue), Double(v) == n.doubleValue {
-                f.priceMinor = .some(v)
-            } else {
-                throw HTTPError.badRequest("price_minor must be a whole number of minor units (cents) or null.", field: "price")
-            }
-        }
-        if let list = object["photos"] {
-            guard let ids = list as? [Any] else { throw HTTPError.badRequest("photos must be an array of photo ids.", field: "photos") }
-            f.photos = try ids.enumerated().map { i, v in
-                guard let s = v as? String, let sha = Crypto.sha256(hex: s) else {
-                    throw HTTPError.badRequest("Photo \(i + 1) has an invalid id.", field: "photos")
-                }
-                return .existing(sha256: sha, label: "Photo \(i + 1)")
+                f.priceMinor = .set(v)
             }
         }
         return f

@@ -32,7 +32,7 @@ public struct PostWriter {
         let cityID = try catalog.cityID(fields.city!)
         let categoryID = try catalog.categoryID(fields.category!)
         var hoodID: Int64?
-        if case .some(.some(let slug)) = fields.neighbourhood { hoodID = try catalog.neighbourhoodID(slug, cityID: cityID) }
+        if case .set(let slug) = fields.neighbourhood { hoodID = try catalog.neighbourhoodID(slug, cityID: cityID) }
         let photos = fields.photos ?? []
         try storeFresh(photos)
         let title = fields.title!, description = fields.description!
@@ -40,8 +40,8 @@ public struct PostWriter {
         return try transactionRetryingDeadlocks { conn in
             try checkLimits(conn, userID: user.id, cityID: cityID, content: content, now: now)
             let refs = try claim(conn, photos, userID: user.id, keeping: keeping)
-            let price: Int64? = fields.priceMinor ?? nil
-            let location: String? = fields.locationText ?? nil
+            let price = fields.priceMinor.applied(to: nil)
+            let location = fields.locationText.applied(to: nil)
             let id = Int64(try conn.execute("""
                 INSERT INTO posts (user_id, city_id, neighbourhood_id, category_id, title, description, price_minor,
                                    location_text, content_sha256, created_at, updated_at)
@@ -67,15 +67,15 @@ public struct PostWriter {
             let cityID = try fields.city.map { try catalog.cityID($0) } ?? current.cityID
             let categoryID = try fields.category.map { try catalog.categoryID($0) } ?? current.categoryID
             var hoodID = current.neighbourhoodID
-            if case .some(let slug) = fields.neighbourhood {
-                hoodID = try slug.map { try catalog.neighbourhoodID($0, cityID: cityID) }
+            if fields.neighbourhood.isSent {
+                hoodID = try fields.neighbourhood.applied(to: nil).map { try catalog.neighbourhoodID($0, cityID: cityID) }
             } else if cityID != current.cityID {
                 hoodID = nil   // the old neighbourhood belongs to the old city
             }
             let title = fields.title ?? current.title
             let description = fields.description ?? current.description
-            let price: Int64? = fields.priceMinor ?? current.priceMinor
-            let location: String? = fields.locationText ?? current.locationText
+            let price = fields.priceMinor.applied(to: current.priceMinor)
+            let location = fields.locationText.applied(to: current.locationText)
             let content = PostFields.contentHash(title: title, description: description)
             _ = try conn.execute("""
                 UPDATE posts SET city_id = \(cityID), neighbourhood_id = \(hoodID), category_id = \(categoryID),
@@ -116,11 +116,11 @@ public struct PostWriter {
         var fields = PostFields()
         fields.title = old.title
         fields.description = old.description
-        fields.priceMinor = .some(old.priceMinor)
+        fields.priceMinor = Patch(old.priceMinor)
         fields.city = old.citySlug
-        fields.neighbourhood = .some(old.neighbourhoodSlug)
+        fields.neighbourhood = Patch(old.neighbourhoodSlug)
         fields.category = old.categorySlug
-        fields.locationText = .some(old.locationText)
+        fields.locationText = Patch(old.locationText)
         fields.photos = old.photos.enumerated().map { .existing(sha256: $0.element.sha256, label: "Photo \($0.offset + 1)") }
         return try create(user: user, fields: fields, keeping: Set(old.photos.map(\.sha256)), now: now)
     }
