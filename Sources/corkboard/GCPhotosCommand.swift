@@ -27,7 +27,7 @@ struct GCPhotosCommand: ParsableCommand {
         let collector = PhotoCollector(database: database, files: PhotoFiles(root: config.imagesRoot),
                                        grace: TimeInterval(grace ?? config.posts.photoGCGrace), logger: logger)
         let report = try collector.run()
-        let json = try JSONEncoder().encode(report)
+        let json = try JSONResponse.encoder.encode(report)
         print(String(decoding: json, as: UTF8.self))
     }
 }

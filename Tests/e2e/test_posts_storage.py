@@ -76,7 +76,7 @@ def test_unclaimed_upload_expires_and_is_collected(stack, poster):
     r = poster.post(stack.url("/api/posts"), json=post_fields(photos=[photo["id"]]), timeout=30)
     assert r.status_code == 400 and r.json()["field"] == "photos" and "expired" in r.json()["error"], r.text
     report = gc(stack)
-    assert report["expiredUploads"] >= 1
+    assert report["expired_uploads"] >= 1
     assert not os.path.exists(path_of(stack, photo["url"]))
 
 

@@ -96,7 +96,7 @@ def test_writer_sees_own_write_while_replica_lags(stack, pool_env, sql_thread_st
     assert after["fallbacks"] > before["fallbacks"]
     timings.sort()
     print(f"\nwriter page p50 {timings[len(timings) // 2] * 1000:.0f} ms, max {timings[-1] * 1000:.0f} ms; "
-          f"causal wait buckets (ms, cumulative): {after['waitBucketsMS']}")
+          f"causal wait buckets (ms, cumulative): {after['wait_buckets_ms']}")
     with stack.session() as anon:
         assert anon.get(stack.url(f"/post/{post_id}"), timeout=10).status_code in NOT_SHOWN
         stack.root_sql("replica", "START SLAVE SQL_THREAD")
@@ -112,7 +112,7 @@ def test_replica_past_lag_limit_is_skipped(stack, pool_env, sql_thread_stopped):
         wait_until(lambda: anon.get(stack.url(f"/post/{post_id}"), timeout=10).status_code == 200, 5,
                    "a new post is read from the primary while the replica lags")
     replica = [s for s in status(stack)["servers"] if s["role"] == "replica"][0]
-    assert replica["state"] == "lagging" and replica["lagSeconds"] > 2
+    assert replica["state"] == "lagging" and replica["lag_seconds"] > 2
     assert replica["skips"]["lagging"] > 0
 
 

@@ -27,9 +27,4 @@ public struct User: Sendable, Codable, Equatable {
         role = Role(rawValue: try row.decode("role", as: String.self)) ?? .user
         emailVerified = !(row["email_verified_at"]?.isNull ?? true)
     }
-
-    enum CodingKeys: String, CodingKey {
-        case id, email, role
-        case emailVerified = "email_verified"
-    }
 }

@@ -11,12 +11,6 @@ public struct SearchHit: Sendable, Encodable {
     public var createdAt: Date
     /// The first photo's thumbnail path under /images/, when the post has photos.
     public var thumbnail: String?
-
-    enum CodingKeys: String, CodingKey {
-        case id, title, category, neighbourhood, thumbnail
-        case priceMinor = "price_minor"
-        case createdAt = "created_at"
-    }
 }
 
 /// One page of a list.

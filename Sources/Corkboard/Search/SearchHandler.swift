@@ -10,12 +10,6 @@ enum SearchHandler {
         var posts: [SearchHit]
         var nextCursor: String?
         var newPosts: Int?
-
-        enum CodingKeys: String, CodingKey {
-            case city, posts
-            case nextCursor = "next_cursor"
-            case newPosts = "new_posts"
-        }
     }
 
     static func html(_ context: RequestContext) throws -> FastCGIResponse {

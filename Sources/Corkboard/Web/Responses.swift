@@ -18,10 +18,13 @@ public enum HTMLResponse {
 /// JSON responses; encoding our own `Encodable` types cannot fail in practice, and if it did
 /// the client still gets valid JSON.
 public enum JSONResponse {
-    static let encoder: JSONEncoder = {
+    /// The one encoder of every JSON the site and its tools write: snake_case keys from the
+    /// strategy (types keep Swift names and declare no key names), ISO 8601 dates, sorted keys.
+    public static let encoder: JSONEncoder = {
         let e = JSONEncoder()
         e.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         e.dateEncodingStrategy = .iso8601
+        e.keyEncodingStrategy = .convertToSnakeCase
         return e
     }()
 
