@@ -218,6 +218,12 @@ ensure_secrets() {
         } >"$SECRETS"
         umask 022
     fi
+    # Signing keys are settings of their own (never derived from the database password); a
+    # stack made before they existed gets them added.
+    local key
+    for key in CAUSAL_COOKIE_SECRET SEARCH_CURSOR_SECRET; do
+        grep -q "^$key=" "$SECRETS" || (umask 077; printf '%s=%s\n' "$key" "$(openssl rand -hex 32)" >>"$SECRETS")
+    done
     # shellcheck disable=SC1090
     source "$SECRETS"
     umask 077
@@ -403,6 +409,8 @@ db_replicas = 127.0.0.1:$REPLICA_PORT
 db_user = corkboard
 db_password = $APP_PASSWORD
 db_name = corkboard
+causal_cookie_secret = $CAUSAL_COOKIE_SECRET
+search_cursor_secret = $SEARCH_CURSOR_SECRET
 site_url = https://127.0.0.1:$HTTPS_PORT
 images_root = $IMAGES
 static_root = $ROOT/public/static

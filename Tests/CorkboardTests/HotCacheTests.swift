@@ -60,13 +60,13 @@ import Testing
     }
 
     @Test func causalCookieRoundTripsAndRejectsTampering() {
-        let cookie = CausalCookie(secret: "s3cret", derivedFrom: "", maxAge: 60)
+        let cookie = CausalCookie(secret: "s3cret", maxAge: 60)
         let header = cookie.setCookie(gtid: "0-1-42")
         #expect(header.hasPrefix("__Host-cb_causal=") && header.contains("HttpOnly") && header.contains("Secure"))
         let value = String(header.dropFirst("__Host-cb_causal=".count).prefix { $0 != ";" })
         #expect(cookie.gtid(fromCookie: value) == "0-1-42")
         #expect(cookie.gtid(fromCookie: value.replacingOccurrences(of: "0-1-42", with: "0-1-99")) == nil)
-        #expect(CausalCookie(secret: "other", derivedFrom: "", maxAge: 60).gtid(fromCookie: value) == nil)
+        #expect(CausalCookie(secret: "other", maxAge: 60).gtid(fromCookie: value) == nil)
         #expect(cookie.gtid(fromCookie: value, now: .init(timeIntervalSinceNow: 120)) == nil)
     }
 }

@@ -8,8 +8,8 @@ public struct CacheConfig: Sendable {
     /// Seconds a cached post is served before it is read again: the bound on staleness for
     /// changes made on other hosts (changes on this host invalidate at once).
     public var ttl: Int
-    /// Key for the causal cookie's HMAC; empty derives one from the database settings, which
-    /// every host shares (set it explicitly in production).
+    /// Key for the causal cookie's HMAC: required, shared by every host, and independent of the
+    /// database settings, so rotating a password or moving the primary keeps cookies valid.
     public var causalCookieSecret: String
     /// Seconds the causal cookie lives after a write; keep it above `db_max_replica_lag`.
     public var causalCookieMaxAge: Int
@@ -18,7 +18,7 @@ public struct CacheConfig: Sendable {
         entries = try file.int("hot_cache_entries", default: 2_000, range: 0...1_000_000)
         bytes = try file.int("hot_cache_bytes", default: 16 << 20, range: 0...(4 << 30))
         ttl = try file.int("hot_cache_ttl", default: 30, range: 1...86_400)
-        causalCookieSecret = file.string("causal_cookie_secret", default: "")
+        causalCookieSecret = try file.secret("causal_cookie_secret")
         causalCookieMaxAge = try file.int("causal_cookie_max_age", default: 60, range: 1...86_400)
     }
 }

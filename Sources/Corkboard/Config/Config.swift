@@ -82,21 +82,24 @@ public struct Config: Sendable {
         mail = try MailConfig(file: file)
         posts = try PostsConfig(file: file)
         search = try SearchConfig(file: file)
+        // Last: every setting has been read, so any other key in the file is a typo.
+        try file.rejectUnknownKeys()
     }
 
     static func listenAddress(_ file: ConfigFile) throws -> ListenAddress {
         let raw = file.string("listen", default: "unix:/run/corkboard/pool.sock")
+        // Read whatever `listen` is: a key counts as known only once it is read.
+        let modeText = file.string("socket_mode", default: "0660")
+        let owner = file.optionalString("socket_owner"), group = file.optionalString("socket_group")
         if raw == "systemd" { return .systemd }
         if raw.hasPrefix("unix:") {
             let path = String(raw.dropFirst(5))
             guard path.hasPrefix("/") else { throw file.fail("listen", "needs an absolute socket path") }
             guard path.utf8.count < 108 else { throw file.fail("listen", "socket path must be shorter than 108 bytes") }
-            let modeText = file.string("socket_mode", default: "0660")
             guard let mode = UInt16(modeText, radix: 8), mode <= 0o777 else {
                 throw file.fail("socket_mode", "must be an octal mode such as 0660")
             }
-            return .unix(path: path, mode: mode, owner: file.optionalString("socket_owner"),
-                         group: file.optionalString("socket_group"))
+            return .unix(path: path, mode: mode, owner: owner, group: group)
         }
         if raw.hasPrefix("tcp:") {
             let rest = raw.dropFirst(4)

@@ -12,10 +12,9 @@ public struct CausalCookie: Sendable {
     /// Seconds a token is honoured after the write.
     public let maxAge: Int
 
-    /// `secret` empty derives the key from the database settings (the same on every host).
-    public init(secret: String, derivedFrom material: String, maxAge: Int) {
-        let base = secret.isEmpty ? "corkboard causal cookie v1|" + material : secret
-        key = Crypto.hmacSHA256(key: Array("corkboard-causal".utf8), Array(base.utf8))
+    /// `secret` is the `causal_cookie_secret` setting, the same on every host.
+    public init(secret: String, maxAge: Int) {
+        key = Crypto.hmacSHA256(key: Array("corkboard-causal".utf8), Array(secret.utf8))
         self.maxAge = maxAge
     }
 

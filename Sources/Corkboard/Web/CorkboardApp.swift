@@ -29,10 +29,7 @@ public final class CorkboardApp: FastCGIResponder {
         let generations: GenerationTable = scoreboard.map { SharedGenerationTable(board: $0) } ?? LocalGenerationTable()
         hotPosts = HotPostCache(maxEntries: config.cache.entries, maxBytes: config.cache.bytes,
                                 ttl: Double(config.cache.ttl), generations: generations, counters: metrics)
-        let db = config.database
-        causalCookie = CausalCookie(secret: config.cache.causalCookieSecret,
-                                    derivedFrom: "\(db.user)|\(db.password)|\(db.database)|\(db.primary)",
-                                    maxAge: config.cache.causalCookieMaxAge)
+        causalCookie = CausalCookie(secret: config.cache.causalCookieSecret, maxAge: config.cache.causalCookieMaxAge)
         registerRoutes()
     }
 
