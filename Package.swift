@@ -27,7 +27,7 @@ let package = Package(
 
         .target(name: "FastCGI", dependencies: ["CFastCGI", "CSupport",
                                                 .product(name: "Logging", package: "swift-log")]),
-        .target(name: "MariaDB", dependencies: ["CMariaDB",
+        .target(name: "MariaDB", dependencies: ["CMariaDB", "CSupport",
                                                 .product(name: "Logging", package: "swift-log")]),
         .target(name: "Corkboard", dependencies: ["FastCGI", "MariaDB", "COpenSSL", "CSupport", "CArgon2",
                                                   "CCurl", "CCurlShim", "CVips", "CVipsShim",

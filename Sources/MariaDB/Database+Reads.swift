@@ -10,7 +10,7 @@ extension Database {
             observer?.didRead(server: 0)
             return rows
         }
-        refreshReplicaHealth()
+        refreshHealth()
         turn &+= 1
         let plan = ReadRouter.plan(replicas: replicaServers.map(\.state), primaryDown: primaryMarkedDown,
                                    causalFallback: causalFallback, turn: turn)
@@ -69,8 +69,10 @@ extension Database {
         return caughtUp
     }
 
-    /// Re-checks every replica whose last check is older than `healthCheckInterval`.
-    func refreshReplicaHealth() {
+    /// Re-checks every replica whose last check is older than `healthCheckInterval`. Reads do
+    /// it on their way; operator pages (`/healthz`, `/status`) call it before they answer, so
+    /// what they report is never older than that interval, even with no traffic.
+    public func refreshHealth() {
         let now = Self.now()
         for s in replicaServers where now - s.checkedAt >= config.healthCheckInterval {
             check(s)

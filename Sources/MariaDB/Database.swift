@@ -1,3 +1,4 @@
+import CSupport
 import Foundation
 import Logging
 
@@ -106,36 +107,39 @@ public final class Database {
 
     /// Runs a read on the server the router picks: a healthy replica when there is one. A read
     /// whose server dies under it is tried on the next one (reads are safe to repeat).
-    public func read(_ sql: SQL) throws -> [Row] {
-        try routedRead(sql)
+    public func read(_ sql: SQL, _ file: String = #fileID, _ line: Int = #line) throws -> [Row] {
+        try MariaDBError.at(file, line) { try routedRead(sql) }
     }
 
-    /// Runs a read on the primary, whatever the replicas say: for reads that decide security.
-    public func readPrimary(_ sql: SQL) throws -> [Row] {
-        try onPrimary { try $0.query(sql, idempotent: true) }
+    /// Runs a read on the primary, whatever the replicas say: for reads that decide security
+    /// (sessions, roles, ownership) and an owner's view of their own latest state.
+    public func readPrimary(_ sql: SQL, _ file: String = #fileID, _ line: Int = #line) throws -> [Row] {
+        try MariaDBError.at(file, line) { try onPrimary { try $0.query(sql, idempotent: true) } }
     }
 
     /// Runs a write on the primary. A write whose outcome is unknown throws `.outcomeUnknown`.
+    /// `readYourWrites` false: the write is bookkeeping the client never reads back (a
+    /// session's last-seen stamp), so it does not make the client's next requests causal.
     @discardableResult
-    public func write(_ sql: SQL) throws -> ExecResult {
-        let result = try onPrimary { try $0.execute(sql, idempotent: false) }
-        if result.affectedRows > 0 { noteCommit() }
+    public func write(_ sql: SQL, readYourWrites: Bool = true, _ file: String = #fileID, _ line: Int = #line) throws -> ExecResult {
+        let result = try MariaDBError.at(file, line) { try onPrimary { try $0.execute(sql, idempotent: false) } }
+        if result.affectedRows > 0, readYourWrites { noteCommit() }
         return result
     }
 
-    /// Runs `body` in a transaction on the primary; see `MariaDBConnection.transaction`.
+    /// Runs `body` in a transaction on the primary: COMMIT if it returns, ROLLBACK if it
+    /// throws (see `MariaDBConnection.transaction`). Statements inside run on the
+    /// `Transaction` it is given.
     @discardableResult
-    public func transaction<T>(_ body: (MariaDBConnection) throws -> T) throws -> T {
-        let value = try onPrimary { try $0.transaction(body) }
+    public func transaction<T>(_ file: String = #fileID, _ line: Int = #line, _ body: (Transaction) throws -> T) throws -> T {
+        let value = try MariaDBError.at(file, line) { try onPrimary { conn in try conn.transaction { try body(Transaction($0)) } } }
         noteCommit()
         return value
     }
 
-    /// The primary's connection, for tools (migrations, scripts) and security reads that need
-    /// a connection of their own. Writes made on it directly are not tracked for causal reads.
-    public func primary() throws -> MariaDBConnection {
-        try onPrimary { $0 }
-    }
+    /// The primary for stores of primary-only state that also run inside transactions (they
+    /// take an `SQLRunner`); see `PrimaryRoute`.
+    public var primaryRoute: PrimaryRoute { PrimaryRoute(database: self) }
 
     /// What this worker last learned about each replica, in configuration order.
     public var replicaStates: [(address: ServerAddress, state: ReplicaState)] {
@@ -145,9 +149,12 @@ public final class Database {
     /// Whether this worker currently treats the primary as down.
     public var primaryMarkedDown: Bool { Self.now() < primaryDownUntil }
 
-    /// Checks every server with the worker's own connection (opened if needed) and a ping.
+    /// Checks every server with the worker's own connection (opened if needed) and a ping, and
+    /// re-checks the replication state of every replica whose last check is older than
+    /// `healthCheckInterval` (so `replicaStates` is current too, traffic or not).
     public func health() -> [ServerHealth] {
-        servers.map { s in
+        defer { refreshHealth() }
+        return servers.map { s in
             let clock = ContinuousClock()
             let start = clock.now
             var failure: MariaDBError?
@@ -230,12 +237,8 @@ public final class Database {
         s.connection = nil
     }
 
-    /// Monotonic seconds.
-    static func now() -> Double {
-        var ts = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &ts)
-        return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
-    }
+    /// Monotonic seconds (the one clock every process of the site measures intervals with).
+    static func now() -> Double { Monotonic.seconds() }
 }
 
 /// GTID text as MariaDB writes it: `domain-server-sequence`, comma-separated for several domains.

@@ -38,6 +38,8 @@ public struct MariaDBError: Error, Sendable, CustomStringConvertible, CustomDebu
     public var message: String
     /// For `executeScript`: the 1-based number of the statement that failed.
     public var statementIndex: Int?
+    /// The application's statement that failed, as `File.swift:line` (logs only).
+    public var callSite: String?
 
     public init(_ code: Code, errno: UInt32? = nil, sqlState: String? = nil, message: String = "",
                 statementIndex: Int? = nil) {
@@ -61,8 +63,20 @@ public struct MariaDBError: Error, Sendable, CustomStringConvertible, CustomDebu
         if let errno { s += ", errno \(errno)" }
         if let sqlState { s += ", sqlstate \(sqlState)" }
         if let statementIndex { s += ", statement #\(statementIndex)" }
+        if let callSite { s += ", at \(callSite)" }
         if !message.isEmpty { s += ": \(message)" }
         return s + ")"
+    }
+
+    /// Runs `body`, stamping a database error it throws with the caller's statement (the first
+    /// stamp wins: the innermost caller is the statement itself).
+    public static func at<T>(_ file: String, _ line: Int, _ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch var e as MariaDBError {
+            if e.callSite == nil { e.callSite = "\(file):\(line)" }
+            throw e
+        }
     }
 
     /// Whether this errno means the connection is gone (the statement may be lost with it).

@@ -35,7 +35,7 @@ public struct AccountDeletion {
     /// Step two: remove the account's rows for good, posts first (their images cascade), then
     /// the user (sessions and tokens cascade). Safe to repeat.
     public func finish(userID: Int64) throws {
-        let conn = try database.primary()
+        let conn = database.primaryRoute
         while true {
             let ids: [Int64] = try conn.query("""
                 SELECT id FROM posts WHERE user_id = \(userID) LIMIT \(batchSize)
@@ -54,7 +54,7 @@ public struct AccountDeletion {
     /// Finishes every account marked deleted (after a crash between the two steps). Returns how many.
     @discardableResult
     public func finishPending() throws -> Int {
-        let ids: [Int64] = try database.primary().query("SELECT id FROM users WHERE deleted_at IS NOT NULL ORDER BY id")
+        let ids: [Int64] = try database.readPrimary("SELECT id FROM users WHERE deleted_at IS NOT NULL ORDER BY id")
             .map { try $0.decode("id") }
         for id in ids { try finish(userID: id) }
         return ids.count

@@ -14,7 +14,7 @@ enum AccountKeys {
     /// The anonymous-form CSRF key, read from the primary on first use.
     static func siteCSRFKey(_ database: Database) throws -> [UInt8] {
         if let csrfKey { return csrfKey }
-        let rows = try database.primary().query("SELECT secret FROM site_keys WHERE name = 'csrf'")
+        let rows = try database.readPrimary("SELECT secret FROM site_keys WHERE name = 'csrf'")
         guard let row = rows.first else {
             throw MariaDBError(.misuse, message: "site_keys has no csrf key: run `corkboard migrate`")
         }

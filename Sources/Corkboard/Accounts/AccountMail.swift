@@ -8,7 +8,7 @@ struct AccountMail {
     private var domain: String { Outbox.domain(ofSiteURL: siteURL) }
     private func link(_ path: String) -> String { siteURL.hasSuffix("/") ? String(siteURL.dropLast()) + path : siteURL + path }
 
-    func verification(_ conn: MariaDBConnection, to email: String, token: String, hours: Int) throws {
+    func verification(_ conn: Transaction, to email: String, token: String, hours: Int) throws {
         try Outbox.enqueue(conn, kind: "verify", to: email, subject: "Confirm your email address for \(siteName)", body: """
             Hello,
 
@@ -20,7 +20,7 @@ struct AccountMail {
             """, domain: domain)
     }
 
-    func signupAttempt(_ conn: MariaDBConnection, to email: String) throws {
+    func signupAttempt(_ conn: Transaction, to email: String) throws {
         try Outbox.enqueue(conn, kind: "signup-exists", to: email, subject: "Someone tried to sign up to \(siteName) with your address", body: """
             Hello,
 
@@ -29,7 +29,7 @@ struct AccountMail {
             """, domain: domain)
     }
 
-    func reset(_ conn: MariaDBConnection, to email: String, token: String, minutes: Int) throws {
+    func reset(_ conn: Transaction, to email: String, token: String, minutes: Int) throws {
         try Outbox.enqueue(conn, kind: "reset", to: email, subject: "Reset your \(siteName) password", body: """
             Hello,
 
@@ -42,7 +42,7 @@ struct AccountMail {
             """, domain: domain)
     }
 
-    func emailChange(_ conn: MariaDBConnection, to newEmail: String, token: String, hours: Int) throws {
+    func emailChange(_ conn: Transaction, to newEmail: String, token: String, hours: Int) throws {
         try Outbox.enqueue(conn, kind: "email-change", to: newEmail, subject: "Confirm your new email address for \(siteName)", body: """
             Hello,
 
@@ -54,7 +54,7 @@ struct AccountMail {
             """, domain: domain)
     }
 
-    func emailChangeNotice(_ conn: MariaDBConnection, to oldEmail: String, newEmail: String, done: Bool) throws {
+    func emailChangeNotice(_ conn: Transaction, to oldEmail: String, newEmail: String, done: Bool) throws {
         let what = done
             ? "The address of your \(siteName) account is now \(newEmail); mail no longer goes to this one."
             : "Someone asked to change the address of your \(siteName) account to \(newEmail). It changes only once that address is confirmed."
@@ -66,7 +66,7 @@ struct AccountMail {
             """, domain: domain)
     }
 
-    func passwordChanged(_ conn: MariaDBConnection, to email: String) throws {
+    func passwordChanged(_ conn: Transaction, to email: String) throws {
         try Outbox.enqueue(conn, kind: "password-changed", to: email, subject: "Your \(siteName) password was changed", body: """
             Hello,
 

@@ -12,7 +12,7 @@ extension AccountService {
     /// Spends a verify or email-change token and applies it.
     func verify(token: String) throws -> Verified {
         try database.transaction { conn in
-            guard let spent = try AccountTokens(conn: conn).spend(token, purposes: [.verify, .emailChange]) else {
+            guard let spent = try AccountTokens(db: conn).spend(token, purposes: [.verify, .emailChange]) else {
                 throw HTTPError(400, "This link is not valid: it was already used, it expired, or it was mistyped. Ask for a new one on your account page.", field: "token")
             }
             guard let user = try conn.query("SELECT id, email, role, email_verified_at FROM users WHERE id = \(spent.userID) AND deleted_at IS NULL FOR UPDATE").first.map(User.init) else {
@@ -46,7 +46,7 @@ extension AccountService {
         if user.emailVerified { throw HTTPError(409, "Your address is already verified.") }
         try database.transaction { conn in
             _ = try conn.query("SELECT id FROM users WHERE id = \(user.id) FOR UPDATE")
-            let tokens = AccountTokens(conn: conn)
+            let tokens = AccountTokens(db: conn)
             if let age = try tokens.secondsSinceLast(userID: user.id, purpose: .verify), age < config.mailResendInterval {
                 var error = HTTPError(429, "We sent a link \(Self.describe(seconds: max(age, 1))) ago. Check your inbox (and spam folder), or ask again in \(Self.describe(seconds: config.mailResendInterval - age)).")
                 error.headers = [("Retry-After", String(config.mailResendInterval - age))]
@@ -64,7 +64,7 @@ extension AccountService {
         try database.transaction { conn in
             guard let row = try conn.query("SELECT id, email FROM users WHERE email = \(email) AND deleted_at IS NULL FOR UPDATE").first else { return }
             let userID: Int64 = try row.decode("id")
-            let tokens = AccountTokens(conn: conn)
+            let tokens = AccountTokens(db: conn)
             if let age = try tokens.secondsSinceLast(userID: userID, purpose: .reset), age < config.mailResendInterval { return }
             let token = try tokens.create(userID: userID, purpose: .reset, lifetime: config.resetTokenLifetime)
             try mail.reset(conn, to: try row.decode("email"), token: token, minutes: config.resetTokenLifetime / 60)
@@ -74,7 +74,7 @@ extension AccountService {
     /// Whether a reset token is still usable (to show its form), without spending it.
     func resetTokenIsOpen(_ token: String) throws -> Bool {
         guard SessionCookie.isWellFormed(token) else { return false }
-        return try !database.primary().query("""
+        return try !database.readPrimary("""
             SELECT 1 FROM account_tokens WHERE token_hash = \(Crypto.tokenHash(token)) AND purpose = 'reset'
               AND used_at IS NULL AND expires_at > UTC_TIMESTAMP(6)
             """).isEmpty
@@ -87,7 +87,7 @@ extension AccountService {
         if let problem = policy.problem(with: newPassword) { throw HTTPError.badRequest(problem, field: "password") }
         let hash = try hasher.hash(newPassword)
         try database.transaction { conn in
-            let tokens = AccountTokens(conn: conn)
+            let tokens = AccountTokens(db: conn)
             guard let spent = try tokens.spend(token, purposes: [.reset]) else { throw Self.badResetLink }
             guard let row = try conn.query("SELECT email FROM users WHERE id = \(spent.userID) AND deleted_at IS NULL").first else { throw Self.badResetLink }
             try conn.execute("""
@@ -95,8 +95,8 @@ extension AccountService {
                        updated_at = UTC_TIMESTAMP(6) WHERE id = \(spent.userID)
                 """)
             try tokens.spendAll(userID: spent.userID, purpose: .reset)
-            try SessionStore(conn: conn, config: config).deleteAll(userID: spent.userID)
-            try LoginThrottle(conn: conn, config: config).clear(try row.decode("email"))
+            try SessionStore(db: conn, config: config).deleteAll(userID: spent.userID)
+            try LoginThrottle(db: conn, config: config).clear(try row.decode("email"))
             try mail.passwordChanged(conn, to: try row.decode("email"))
         }
     }
@@ -105,7 +105,7 @@ extension AccountService {
 
     /// Checks the current password of a logged-in user (a 403 naming the field when wrong).
     func checkPassword(_ user: User, _ password: String, field: String) throws {
-        let stored: String? = try database.primary().query("SELECT password_hash FROM users WHERE id = \(user.id)").first?.decode("password_hash")
+        let stored: String? = try database.readPrimary("SELECT password_hash FROM users WHERE id = \(user.id)").first?.decode("password_hash")
         guard let stored, hasher.verify(password, against: stored) else {
             throw HTTPError(403, "The current password is wrong.", field: field)
         }
@@ -118,8 +118,8 @@ extension AccountService {
         let hash = try hasher.hash(new)
         try database.transaction { conn in
             try conn.execute("UPDATE users SET password_hash = \(hash), updated_at = UTC_TIMESTAMP(6) WHERE id = \(session.user.id)")
-            try SessionStore(conn: conn, config: config).deleteAll(userID: session.user.id, keeping: session.tokenHash)
-            try AccountTokens(conn: conn).spendAll(userID: session.user.id, purpose: .reset)
+            try SessionStore(db: conn, config: config).deleteAll(userID: session.user.id, keeping: session.tokenHash)
+            try AccountTokens(db: conn).spendAll(userID: session.user.id, purpose: .reset)
             try mail.passwordChanged(conn, to: session.user.email)
         }
     }
@@ -132,7 +132,7 @@ extension AccountService {
             throw HTTPError.badRequest("That is already your address.", field: "new_email")
         }
         try database.transaction { conn in
-            let tokens = AccountTokens(conn: conn)
+            let tokens = AccountTokens(db: conn)
             if let age = try tokens.secondsSinceLast(userID: user.id, purpose: .emailChange), age < config.mailResendInterval {
                 throw HTTPError(429, "We just sent a confirmation link. Ask again in \(Self.describe(seconds: config.mailResendInterval - age)).", field: "new_email")
             }

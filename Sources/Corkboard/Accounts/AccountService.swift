@@ -49,7 +49,7 @@ struct AccountService {
                     INSERT INTO users (email, password_hash, role, created_at, updated_at)
                     VALUES (\(email), \(hash), 'user', UTC_TIMESTAMP(6), UTC_TIMESTAMP(6))
                     """).lastInsertID
-                let token = try AccountTokens(conn: conn).create(userID: Int64(id), purpose: .verify,
+                let token = try AccountTokens(db: conn).create(userID: Int64(id), purpose: .verify,
                                                                  lifetime: config.verifyTokenLifetime)
                 try mail.verification(conn, to: email, token: token, hours: config.verifyTokenLifetime / 3600)
             }
@@ -63,8 +63,8 @@ struct AccountService {
     /// applies the per-account back-off, upgrades an outdated hash, and starts a new session.
     /// Returns the user and the new session's cookie token.
     func logIn(email: String, password: String, replacing oldSession: [UInt8]?) throws -> (User, String) {
-        let conn = try database.primary()
-        let throttle = LoginThrottle(conn: conn, config: config)
+        let conn = database.primaryRoute
+        let throttle = LoginThrottle(db: conn, config: config)
         if let wait = try throttle.lockedFor(email) {
             var error = HTTPError(429, "Too many failed log-ins for this address. Try again in \(Self.describe(seconds: wait)), or reset your password.")
             error.headers = [("Retry-After", String(wait))]
@@ -88,19 +88,19 @@ struct AccountService {
             logger.info("password hash upgraded", metadata: ["user": "\(user.id)"])
         }
         // Rotation: whatever session the browser had before is ended, never reused.
-        let store = SessionStore(conn: conn, config: config)
+        let store = SessionStore(db: conn, config: config)
         if let oldSession { try store.delete(tokenHash: oldSession) }
         return (user, try store.create(userID: user.id))
     }
 
     /// Ends one session.
     func logOut(_ session: SessionRecord) throws {
-        try SessionStore(conn: database.primary(), config: config).delete(tokenHash: session.tokenHash)
+        try SessionStore(db: database.primaryRoute, config: config).delete(tokenHash: session.tokenHash)
     }
 
     /// Ends every session of the user ("log out everywhere").
     func logOutEverywhere(_ user: User) throws {
-        try SessionStore(conn: database.primary(), config: config).deleteAll(userID: user.id)
+        try SessionStore(db: database.primaryRoute, config: config).deleteAll(userID: user.id)
     }
 
     /// "5 minutes", "40 seconds".

@@ -32,7 +32,7 @@ public struct AdminAccounts {
                            email_verified_at = COALESCE(email_verified_at, UTC_TIMESTAMP(6)), updated_at = UTC_TIMESTAMP(6)
                     WHERE id = \(id)
                     """)
-                try SessionStore(conn: conn, config: config.accounts).deleteAll(userID: id)
+                try SessionStore(db: conn, config: config.accounts).deleteAll(userID: id)
                 logger.notice("account promoted to admin", metadata: ["user": "\(id)"])
                 return id
             }

@@ -5,12 +5,12 @@ import MariaDB
 /// the address is locked for `login_lockout` seconds, doubling with each further failure.
 /// Addresses without an account are counted the same way, so a lock reveals nothing.
 struct LoginThrottle {
-    let conn: MariaDBConnection
+    let db: any SQLRunner
     let config: AccountsConfig
 
     /// Seconds until `email` may try again, or nil when it is not locked.
     func lockedFor(_ email: String) throws -> Int? {
-        let rows = try conn.query("""
+        let rows = try db.query("""
             SELECT CEIL(TIMESTAMPDIFF(MICROSECOND, UTC_TIMESTAMP(6), locked_until) / 1000000) AS wait
             FROM login_failures WHERE email = \(email.lowercased()) AND locked_until > UTC_TIMESTAMP(6)
             """)
@@ -21,7 +21,7 @@ struct LoginThrottle {
     /// Counts one failure (one atomic statement: two workers failing at once both count).
     func recordFailure(_ email: String) throws {
         let max = config.loginMaxFailures, lockout = config.loginLockout, window = config.loginFailureWindow
-        try conn.execute("""
+        try db.execute("""
             INSERT INTO login_failures (email, failures, locked_until, updated_at)
             VALUES (\(email.lowercased()), 1,
                     IF(1 >= \(max), UTC_TIMESTAMP(6) + INTERVAL \(lockout) SECOND, NULL), UTC_TIMESTAMP(6))
@@ -35,7 +35,7 @@ struct LoginThrottle {
 
     /// A successful log-in (or a password reset) forgets the failures.
     func clear(_ email: String) throws {
-        try conn.execute("DELETE FROM login_failures WHERE email = \(email.lowercased())")
+        try db.execute("DELETE FROM login_failures WHERE email = \(email.lowercased())")
     }
 }
 

@@ -1,3 +1,4 @@
+import MariaDB
 import Foundation
 
 /// An in-process LRU of hot items (posts) keyed by id, bounded in entries and bytes, with a
@@ -42,7 +43,7 @@ public final class HotCache<Value> {
     public private(set) var bytes = 0
 
     public init(maxEntries: Int, maxBytes: Int, ttl: Double, generations: GenerationTable,
-                counters: CacheCounters? = nil, clock: @escaping () -> Double = HotCache.monotonicSeconds) {
+                counters: CacheCounters? = nil, clock: @escaping () -> Double = Monotonic.seconds) {
         self.maxEntries = max(0, maxEntries)
         self.maxBytes = max(0, maxBytes)
         self.ttl = ttl
@@ -144,13 +145,6 @@ public final class HotCache<Value> {
         unlink(node)
         nodes[node.key] = nil
         bytes -= node.bytes
-    }
-
-    /// CLOCK_MONOTONIC in seconds.
-    public static func monotonicSeconds() -> Double {
-        var ts = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &ts)
-        return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
     }
 }
 

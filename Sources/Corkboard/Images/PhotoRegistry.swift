@@ -39,7 +39,7 @@ public struct PhotoRegistry {
 
     /// Inside the transaction that references `shas`: locks their rows and refreshes
     /// `last_used_at`; returns the stored photos by hash (a missing one is not in the result).
-    public static func lock(_ conn: MariaDBConnection, _ shas: [[UInt8]]) throws -> [[UInt8]: PhotoRef] {
+    public static func lock(_ conn: Transaction, _ shas: [[UInt8]]) throws -> [[UInt8]: PhotoRef] {
         guard !shas.isEmpty else { return [:] }
         let unique = Array(Set(shas))
         _ = try conn.execute("UPDATE photos SET last_used_at = CURRENT_TIMESTAMP(6) WHERE sha256 IN \(SQL.list(unique))")
@@ -55,7 +55,7 @@ public struct PhotoRegistry {
 
     /// Inside a post's transaction: spends `userID`'s unexpired upload of `sha256`; false when
     /// there is none (never uploaded by this user, already used, or expired).
-    public static func claimUpload(_ conn: MariaDBConnection, userID: Int64, sha256: [UInt8]) throws -> Bool {
+    public static func claimUpload(_ conn: Transaction, userID: Int64, sha256: [UInt8]) throws -> Bool {
         try conn.execute("""
             DELETE FROM uploads WHERE user_id = \(userID) AND sha256 = \(sha256) AND expires_at > CURRENT_TIMESTAMP(6)
             ORDER BY id LIMIT 1

@@ -8,7 +8,7 @@ public enum Outbox {
     /// Queues one message inside the caller's transaction and returns its Message-ID, which is
     /// fixed now so that a resend after a crash is the same message, not a second one.
     @discardableResult
-    public static func enqueue(_ conn: MariaDBConnection, kind: String, to recipient: String, subject: String,
+    public static func enqueue(_ conn: Transaction, kind: String, to recipient: String, subject: String,
                                body: String, domain: String) throws -> String {
         let messageID = "<\(UUID().uuidString.lowercased()).\(kind)@\(domain)>"
         try conn.execute("""

@@ -72,20 +72,20 @@ public struct OutboxStore {
     /// Rows by status (all when nil), newest first.
     public func list(status: OutboxEntry.Status?, limit: Int) throws -> [OutboxEntry] {
         let filter: SQL = status.map { (s) -> SQL in "WHERE status = \(s.rawValue)" } ?? ""
-        return try database.primary().query("""
+        return try database.readPrimary("""
             SELECT \(OutboxEntry.columns) FROM outbox \(filter) ORDER BY id DESC LIMIT \(limit)
             """).map(OutboxEntry.init(row:))
     }
 
     public func entry(id: Int64) throws -> OutboxEntry? {
-        try database.primary().query("SELECT \(OutboxEntry.columns) FROM outbox WHERE id = \(id)")
+        try database.readPrimary("SELECT \(OutboxEntry.columns) FROM outbox WHERE id = \(id)")
             .first.map(OutboxEntry.init(row:))
     }
 
     /// Counts per status, for `corkboard mail list` and monitoring.
     public func counts() throws -> [OutboxEntry.Status: Int] {
         var out: [OutboxEntry.Status: Int] = [:]
-        for row in try database.primary().query("SELECT status, COUNT(*) AS n FROM outbox GROUP BY status") {
+        for row in try database.readPrimary("SELECT status, COUNT(*) AS n FROM outbox GROUP BY status") {
             if let s = OutboxEntry.Status(rawValue: try row.decode("status")) {
                 out[s] = Int(try row.decode("n", as: Int64.self))
             }

@@ -86,7 +86,7 @@ enum PostFormHandler {
     static func kept(_ context: RequestContext, _ read: PostRequestReader.Result) throws -> [PhotoRef] {
         let ids = read.form.filter { $0.0 == "photos" }.compactMap { Crypto.sha256(hex: $0.1) }
         guard !ids.isEmpty else { return [] }
-        let rows = try context.database.primary().query("SELECT sha256, thumb_sha256, width, height FROM photos WHERE sha256 IN \(SQL.list(ids))")
+        let rows = try context.database.readPrimary("SELECT sha256, thumb_sha256, width, height FROM photos WHERE sha256 IN \(SQL.list(ids))")
         let byHash = Dictionary(try rows.map { r in let p = try PhotoRef(row: r); return (p.sha256, p) }, uniquingKeysWith: { a, _ in a })
         return ids.compactMap { byHash[$0] }
     }

@@ -23,7 +23,7 @@ public struct PostStore {
     public func visible(id: Int64, now: Date = Date(), fromPrimary: Bool = false) throws -> Post? {
         let since = now.addingTimeInterval(-Post.visibleFor)
         let sql: SQL = "SELECT " + Self.columns + " WHERE p.id = \(id) AND p.deleted_at IS NULL AND p.created_at > \(since)"
-        let rows = fromPrimary ? try database.primary().query(sql) : try database.read(sql)
+        let rows = fromPrimary ? try database.readPrimary(sql) : try database.read(sql)
         guard var post = try rows.first.map(Post.init(row:)) else { return nil }
         post.photos = try photos(postID: id, fromPrimary: fromPrimary)
         return post
@@ -32,7 +32,7 @@ public struct PostStore {
     /// Any post by id — deleted or expired too — with its photos, read from the primary (the
     /// owner's pages and every write check it, and must see their own latest state).
     public func find(id: Int64) throws -> Post? {
-        guard var post = try database.primary().query("SELECT " + Self.columns + " WHERE p.id = \(id)")
+        guard var post = try database.readPrimary("SELECT " + Self.columns + " WHERE p.id = \(id)")
             .first.map(Post.init(row:)) else { return nil }
         post.photos = try photos(postID: id, fromPrimary: true)
         return post
@@ -40,7 +40,7 @@ public struct PostStore {
 
     /// A user's posts that are not deleted (expired ones included: "my posts"), newest first.
     public func byUser(_ userID: Int64, limit: Int = 200) throws -> [Post] {
-        var posts = try database.primary().query("SELECT " + Self.columns + """
+        var posts = try database.readPrimary("SELECT " + Self.columns + """
              WHERE p.user_id = \(userID) AND p.deleted_at IS NULL ORDER BY p.created_at DESC, p.id DESC LIMIT \(limit)
             """).map(Post.init(row:))
         guard !posts.isEmpty else { return [] }
@@ -59,7 +59,7 @@ public struct PostStore {
             SELECT post_id, image_sha256 AS sha256, thumb_sha256, width, height FROM post_images
             WHERE post_id IN \(SQL.list(postIDs)) ORDER BY post_id, position
             """
-        let rows = fromPrimary ? try database.primary().query(sql) : try database.read(sql)
+        let rows = fromPrimary ? try database.readPrimary(sql) : try database.read(sql)
         var out: [Int64: [PhotoRef]] = [:]
         for row in rows {
             out[try row.decode("post_id", as: Int64.self), default: []].append(try PhotoRef(row: row))

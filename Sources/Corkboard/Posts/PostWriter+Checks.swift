@@ -16,7 +16,7 @@ extension PostWriter {
 
     /// Locks the post for a change by `user`: 404 missing, 410 deleted, 403 neither owner nor
     /// moderator.
-    static func lockForChange(_ conn: MariaDBConnection, id: Int64, user: User) throws -> Current {
+    static func lockForChange(_ conn: Transaction, id: Int64, user: User) throws -> Current {
         guard let row = try conn.query("""
             SELECT user_id, city_id, category_id, neighbourhood_id, title, description, price_minor, location_text,
                    deleted_at FROM posts WHERE id = \(id) FOR UPDATE
@@ -36,7 +36,7 @@ extension PostWriter {
     /// row lock makes two simultaneous posts of one user count each other. The duplicate check
     /// is a plain read: a locking read of the index range would take gap locks that two
     /// concurrent inserts into the same range deadlock on.
-    func checkLimits(_ conn: MariaDBConnection, userID: Int64, cityID: Int64, content: [UInt8], now: Date) throws {
+    func checkLimits(_ conn: Transaction, userID: Int64, cityID: Int64, content: [UInt8], now: Date) throws {
         _ = try conn.query("SELECT id FROM users WHERE id = \(userID) FOR UPDATE")
         let dayAgo = now.addingTimeInterval(-86_400)
         let recent = try conn.query("SELECT COUNT(*) AS n FROM posts WHERE user_id = \(userID) AND created_at > \(dayAgo)")
@@ -62,7 +62,7 @@ extension PostWriter {
 
     /// Inside the transaction: locks every photo's row and checks the poster may use it — kept
     /// from the post, sent in this request, or an unexpired upload of theirs (which is spent).
-    func claim(_ conn: MariaDBConnection, _ photos: [PostFields.PhotoItem], userID: Int64, keeping: Set<[UInt8]>) throws -> [PhotoRef] {
+    func claim(_ conn: Transaction, _ photos: [PostFields.PhotoItem], userID: Int64, keeping: Set<[UInt8]>) throws -> [PhotoRef] {
         let stored = try PhotoRegistry.lock(conn, photos.map(\.sha256))
         var seen = Set<[UInt8]>()
         var refs: [PhotoRef] = []
@@ -81,7 +81,7 @@ extension PostWriter {
         return refs
     }
 
-    func insertImages(_ conn: MariaDBConnection, postID: Int64, _ refs: [PhotoRef]) throws {
+    func insertImages(_ conn: Transaction, postID: Int64, _ refs: [PhotoRef]) throws {
         for (position, ref) in refs.enumerated() {
             _ = try conn.execute("""
                 INSERT INTO post_images (post_id, position, image_sha256, thumb_sha256, width, height)
@@ -105,11 +105,11 @@ extension PostWriter {
 extension PostWriter {
     /// Runs a write transaction, again (up to three times) when MariaDB picked it as a deadlock
     /// victim: it rolled back whole, and the files it needs are already written.
-    func transactionRetryingDeadlocks<T>(_ body: (MariaDBConnection) throws -> T) throws -> T {
+    func transactionRetryingDeadlocks<T>(_ body: (Transaction) throws -> T) throws -> T {
         var attempt = 0
         while true {
             do {
-                return try database.transaction(body)
+                return try database.transaction { try body($0) }
             } catch let error as MariaDBError where error.code == .deadlock && attempt < 2 {
                 attempt += 1
                 logger.notice("deadlock, retrying the post's transaction", metadata: ["attempt": "\(attempt)"])

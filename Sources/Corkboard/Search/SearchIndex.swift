@@ -10,17 +10,17 @@ public enum SearchIndex {
 
     /// (Re)writes the index rows of one post; a deleted, expired or missing post ends up unindexed.
     /// Also sets `posts.has_photos` from `post_images`.
-    public static func index(postID: Int64, on conn: MariaDBConnection) throws {
+    public static func index(postID: Int64, on conn: Transaction) throws {
         try index(postIDs: [postID], on: conn)
     }
 
     /// Removes a post's index rows (the terms are recomputed from its stored normalized text).
-    public static func remove(postID: Int64, on conn: MariaDBConnection) throws {
+    public static func remove(postID: Int64, on conn: Transaction) throws {
         try remove(postIDs: [postID], on: conn)
     }
 
     /// Many posts at once: one read, batched deletes and inserts (reindex and seeding).
-    public static func index(postIDs: [Int64], on conn: MariaDBConnection) throws {
+    public static func index(postIDs: [Int64], on conn: Transaction) throws {
         guard !postIDs.isEmpty else { return }
         try remove(postIDs: postIDs, on: conn)
         _ = try conn.execute("""
@@ -60,7 +60,7 @@ public enum SearchIndex {
         }
     }
 
-    public static func remove(postIDs: [Int64], on conn: MariaDBConnection) throws {
+    public static func remove(postIDs: [Int64], on conn: Transaction) throws {
         guard !postIDs.isEmpty else { return }
         let docs = try conn.query("SELECT post_id, city_id, created_at, text_norm FROM search_docs WHERE post_id IN \(SQL.list(postIDs))")
         for doc in docs {

@@ -30,7 +30,7 @@ public struct SearchMaintenance {
         var total = 0
         while true {
             let cityFilter: SQL = cityID.map { "AND city_id = \($0)" } ?? ""
-            let ids = try database.primary().query("""
+            let ids = try database.readPrimary("""
                 SELECT id FROM posts WHERE id > \(last) \(cityFilter)
                 ORDER BY id LIMIT \(batch)
                 """).map { try $0.decode("id", as: Int64.self) }
@@ -50,7 +50,7 @@ public struct SearchMaintenance {
         let cutoff = now.addingTimeInterval(-Post.visibleFor - 86_400)
         var total = 0
         while true {
-            let ids = try database.primary().query("""
+            let ids = try database.readPrimary("""
                 SELECT post_id FROM search_docs WHERE created_at < \(cutoff) ORDER BY created_at LIMIT \(batch)
                 """).map { try $0.decode("post_id", as: Int64.self) }
             if ids.isEmpty { break }
