@@ -1,5 +1,6 @@
 import FastCGI
 import Foundation
+import MariaDB
 
 /// The auth API handlers use: who is asking, and whether a state change really comes from our
 /// own pages. Sessions are always checked on the primary.
@@ -11,7 +12,15 @@ extension RequestContext {
         if let cached = storage[Self.sessionKey] { return cached as? SessionRecord }
         var found: SessionRecord?
         if let token = request.cookies[SessionCookie.name], !token.isEmpty {
-            found = try SessionStore(conn: database.primary(), config: app.config.accounts).find(token: token)
+            do {
+                found = try SessionStore(db: database.primaryRoute, config: app.config.accounts).find(token: token)
+            } catch let error as MariaDBError where error.isUnavailable {
+                // Sessions live on the primary only (a replica could honour a revoked one). With
+                // the primary down the visitor browses as if logged out; pages that need an
+                // identity say that account changes are paused (`requireUser`).
+                identityUnavailable = true
+                logger.warning("session unknown: primary unavailable", metadata: ["error": "\(error.debugDescription)"])
+            }
         }
         storage[Self.sessionKey] = Optional(found) as Any
         return found
@@ -31,6 +40,7 @@ extension RequestContext {
     /// The user, else 401 for /api/ (JSON) or a 303 redirect to /login?next=<path>.
     public func requireUser() throws -> User {
         if let user = try currentUser() { return user }
+        if identityUnavailable { throw HTTPError.readOnly() }
         if wantsJSON { throw HTTPError(401, "Log in first.") }
         var target = request.path
         if !request.query.isEmpty { target += "?" + request.query }

@@ -28,6 +28,9 @@ enum StatusHandler {
     static func status(_ context: RequestContext) throws -> FastCGIResponse {
         guard context.isLoopback else { throw HTTPError(403, "The status page is only available from the host itself.") }
         guard let board = context.app.scoreboard else { throw HTTPError(503, "This worker runs outside a pool.") }
+        // The replica states below are the last check by any worker: recheck here any older
+        // than `db_health_check_ms`, so an idle site never reports a fault that is gone.
+        context.database.refreshHealth()
         let snap = board.snapshot()
         let workers = snap.workers.map {
             Worker(slot: $0.slot, pid: $0.pid, state: "\($0.state)", requests: $0.requestsServed,

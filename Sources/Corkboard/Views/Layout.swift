@@ -1,3 +1,4 @@
+import FastCGI
 import Foundation
 
 /// The page frame every HTML page shares: head, header with the site name, main, footer.
@@ -27,6 +28,19 @@ public enum Layout {
         </body>
         </html>
         """
+    }
+
+    /// What a page says while the primary database is down (sessions and writes need it).
+    public static let readOnlyNotice = "Posting and account changes are paused while we do maintenance; browsing still works."
+
+    /// Puts `readOnlyNotice` at the top of an HTML page's main content (any page, the hot
+    /// cache's finished ones included, so no handler has to remember it).
+    public static func addReadOnlyNotice(to response: inout FastCGIResponse) {
+        guard response.isHTML else { return }
+        let marker = Array("<main>".utf8)
+        guard let at = response.body.firstRange(of: marker) else { return }
+        let notice: HTML = "<p class=\"notice read-only\" role=\"status\">\(readOnlyNotice)</p>"
+        response.body.insert(contentsOf: Array(notice.text.utf8), at: at.upperBound)
     }
 
     /// Formats integer minor units (cents) as "12.50"; nil is "free".

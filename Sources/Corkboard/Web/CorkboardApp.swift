@@ -72,6 +72,13 @@ public final class CorkboardApp: FastCGIResponder {
         if let gtid = database.lastCommittedGTID {
             try? response.addHeader("Set-Cookie", causalCookie.setCookie(gtid: gtid))
         }
+        // A logged-in visitor's page says when account changes are paused: pages that never
+        // needed the session (listings, cached posts) look it up here, so an outage of the
+        // primary shows on every page they see, not only on those that happened to ask.
+        if response.isHTML, let token = request.cookies[SessionCookie.name], !token.isEmpty {
+            _ = try? context.currentSession()
+        }
+        if context.identityUnavailable { Layout.addReadOnlyNotice(to: &response) }
         if method == "HEAD" { response.body = [] }
         SecurityHeaders.apply(to: &response)
         return response
@@ -86,20 +93,19 @@ public final class CorkboardApp: FastCGIResponder {
             if case .bodyTooLarge = error {
                 return errorResponse(HTTPError(413, "The request is too large."), context)
             }
-            logger.error("request failed", metadata: ["path": "\(context.request.path)", "error": "\(String(reflecting: error))"])
+            context.logger.error("request failed", metadata: ["path": "\(context.request.path)", "error": "\(String(reflecting: error))"])
             return errorResponse(HTTPError(400, "The request could not be read."), context)
         } catch let error as MariaDBError where error.isUnavailable {
-            logger.error("database unavailable", metadata: ["path": "\(context.request.path)", "error": "\(error.debugDescription)"])
+            context.logger.error("database unavailable", metadata: ["path": "\(context.request.path)", "error": "\(error.debugDescription)"])
             // The primary is down but replicas still answer: say that browsing works.
             if database.primaryMarkedDown, !["GET", "HEAD"].contains(context.request.method) {
-                var paused = HTTPError(503, "Posting is paused while we do maintenance; browsing still works.")
-                paused.headers = [("Retry-After", "30")]
-                return errorResponse(paused, context)
+                return errorResponse(.readOnly(), context)
             }
             return errorResponse(HTTPError(503, "The site is busy or under maintenance. Please try again in a moment."), context)
         } catch {
-            // Internals go to the log only; the client gets a generic page.
-            logger.error("request failed", metadata: ["path": "\(context.request.path)", "error": "\(String(reflecting: error))"])
+            // Internals go to the log only (a database error names its statement's call site);
+            // the client gets a generic page.
+            context.logger.error("request failed", metadata: ["path": "\(context.request.path)", "error": "\(String(reflecting: error))"])
             return errorResponse(HTTPError(500, "Something went wrong on our side. Please try again."), context)
         }
     }

@@ -14,5 +14,12 @@ public struct HTTPError: Error, Sendable {
     }
 
     public static func notFound(_ what: String = "This page does not exist.") -> HTTPError { HTTPError(404, what) }
+    /// 503 while the primary is down: reads keep working, anything that needs an identity or
+    /// a write waits (the same words as `Layout.readOnlyNotice`).
+    public static func readOnly() -> HTTPError {
+        var error = HTTPError(503, Layout.readOnlyNotice)
+        error.headers = [("Retry-After", "30")]
+        return error
+    }
     public static func badRequest(_ message: String, field: String? = nil) -> HTTPError { HTTPError(400, message, field: field) }
 }

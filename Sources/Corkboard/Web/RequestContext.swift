@@ -1,4 +1,5 @@
 import FastCGI
+import Logging
 import MariaDB
 
 /// What a handler gets: the request, its path captures and the worker's services.
@@ -12,11 +13,20 @@ public final class RequestContext {
     public var storage: [String: Any] = [:]
     /// Headers to add to whatever response this request ends with (e.g. Set-Cookie).
     public var responseHeaders: [(String, String)] = []
+    /// The worker's logger with this request's id (nginx's `$request_id`, also in its access
+    /// log), so every line a request logs can be matched to it.
+    public let logger: Logger
+    /// Set when this request could not learn who the visitor is because the primary is down:
+    /// its pages render as for an anonymous visitor, with `Layout.readOnlyNotice` on top.
+    public var identityUnavailable = false
 
     public init(request: FastCGIRequest, pathParameters: [String: String], app: CorkboardApp) {
         self.request = request
         self.pathParameters = pathParameters
         self.app = app
+        var logger = app.logger
+        if let id = request.params["REQUEST_ID"], !id.isEmpty { logger[metadataKey: "request_id"] = "\(id)" }
+        self.logger = logger
     }
 
     public var database: Database { app.database }

@@ -15,6 +15,13 @@ public enum HTMLResponse {
     }
 }
 
+extension FastCGIResponse {
+    /// Whether this is an HTML page (`HTMLResponse`).
+    var isHTML: Bool {
+        headers.contains { $0.name.lowercased() == "content-type" && $0.value.hasPrefix("text/html") }
+    }
+}
+
 /// JSON responses; encoding our own `Encodable` types cannot fail in practice, and if it did
 /// the client still gets valid JSON.
 public enum JSONResponse {
