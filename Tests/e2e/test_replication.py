@@ -171,8 +171,13 @@ def test_replica_down_under_load_then_back(stack):
                "reads go back to the replica")
 
 
+PAUSED = "Posting and account changes are paused while we do maintenance; browsing still works."
+
+
 def test_primary_down_reads_continue_writes_paused(stack):
     paths = some_pages(stack)
+    email, password = stack.create_user()
+    viewer = stack.api_login(stack.session(), email, password)
     stack.db_stop("primary")
     try:
         codes = load(stack, paths, 2)
@@ -181,7 +186,21 @@ def test_primary_down_reads_continue_writes_paused(stack):
             r = s.post(stack.url("/api/signup"), timeout=30,
                        json={"email": stack.new_email("paused"), "password": stack.new_password()})
             assert r.status_code == 503
-            assert r.json()["error"] == "Posting is paused while we do maintenance; browsing still works."
+            assert r.json()["error"] == PAUSED
+        # A logged-in viewer (sessions live on the primary) browses as if logged out, told why
+        # account changes are paused; pages that need the identity say so, not a generic error.
+        for path in paths[1:]:
+            r = viewer.get(stack.url(path), timeout=10)
+            assert r.status_code == 200, (path, r.status_code)
+            assert PAUSED in r.text, path
+            assert "owner-controls" not in r.text
+        for path in ("/account", "/post/new"):
+            r = viewer.get(stack.url(path), timeout=10, allow_redirects=False)
+            assert r.status_code == 503, (path, r.status_code)
+            assert PAUSED in r.text and "Retry-After" in r.headers, path
+        with stack.session() as anonymous:
+            r = anonymous.get(stack.url(paths[1]), timeout=10)
+            assert r.status_code == 200 and PAUSED not in r.text
     finally:
         stack.db_start("primary")
     with stack.api_session() as s:
@@ -190,3 +209,37 @@ def test_primary_down_reads_continue_writes_paused(stack):
                        json={"email": stack.new_email("resumed"), "password": stack.new_password()})
             return r.status_code == 202
         wait_until(signed_up, 15, "writes resume after the primary returns, without a pool restart")
+
+
+def replica_replicating(stack):
+    """Asked of the replica itself, not of the site: both threads run and the heartbeat the
+    primary stamps every second has arrived within the last two seconds."""
+    running = stack.root_sql("replica", "SHOW GLOBAL STATUS LIKE 'Slave_running'")
+    if not running or running[0][1] != "ON":
+        return False
+    lag = stack.root_sql("replica", "SELECT TIMESTAMPDIFF(MICROSECOND, ts, UTC_TIMESTAMP(6)) FROM replication_heartbeat")
+    return bool(lag) and int(lag[0][0]) < 2_000_000
+
+
+def replica_as_reported(stack):
+    site = [s for s in status(stack)["servers"] if s["role"] == "replica"][0]["state"]
+    with stack.session() as s:
+        health = s.get(stack.url("/healthz"), timeout=10).json()
+    replica = [s for s in health["servers"] if s["role"] == "replica"][0]
+    return site, replica["state"]
+
+
+def test_health_is_current_after_the_primary_returns_with_no_traffic(stack):
+    """Defect: after the primary was stopped and started and replication had resumed, /healthz
+    and /status kept reporting the replica as io-stopped until traffic made workers recheck."""
+    paths = some_pages(stack)
+    stack.db_stop("primary")
+    try:
+        # Traffic while the primary is away: every worker sees the replica's IO thread stopped.
+        wait_until(lambda: (load(stack, paths, 0.3), replica_as_reported(stack) == ("io-stopped", "io-stopped"))[1],
+                   20, "the site reports the replica's IO thread stopped")
+    finally:
+        stack.db_start("primary")
+    wait_until(lambda: replica_replicating(stack), 30, "replication resumes")
+    time.sleep(1.5)   # older than db_health_check_ms, and no request to the site meanwhile
+    assert replica_as_reported(stack) == ("usable", "usable")
