@@ -65,6 +65,7 @@ final class AppHarness {
             "db_password": Self.env["CORKBOARD_TEST_DB_PASSWORD"] ?? "",
             "images_root": imagesRoot, "site_url": "https://corkboard.test",
             "causal_cookie_secret": "in-process-test-secret-0123456789abcdef",
+            "search_cursor_secret": "in-process-test-cursor-0123456789abcdef",
             "migrations_dir": Self.repository.appendingPathComponent("sql").path,
         ]
         let migrateConfig = try Config(file: ConfigFile(values: values))
