@@ -41,9 +41,61 @@ import Testing
         if case .found = router().match(method: "HEAD", path: "/") {} else { Issue.record("HEAD / should match GET") }
     }
 
-    @Test func trailingAndDoubleSlashes() {
-        if case .found(_, let c) = router().match(method: "GET", path: "//lisbon/") { #expect(c["city"] == "lisbon") } else {
-            Issue.record("no match")
+    /// The spelling a path is sent to, or nil when the router takes it as it is (or not at all).
+    func canonical(_ path: String, _ method: String = "GET") -> String? {
+        if case .otherSpelling(let c) = router().match(method: method, path: path) { return c }
+        return nil
+    }
+
+    @Test func otherSpellingsOfARouteAreNeverTheRouteItself() {
+        let spellings: [(String, String)] = [
+            ("/login/", "/login"), ("//login", "/login"), ("/login//", "/login"), ("/./login", "/login"),
+            ("/x/../login", "/login"), ("/%6Cogin", "/login"), ("/%6cogin", "/login"), ("/LOGIN", "/login"),
+            ("/Login/", "/login"), ("//lisbon/", "/lisbon"), ("/post//7", "/post/7"), ("/POST/7/", "/post/7"),
+            ("/post/%37", "/post/7"), ("/post/./7", "/post/7"), ("//", "/"), ("/.", "/"), ("/%2E", "/"),
+        ]
+        for (path, want) in spellings {
+            for method in ["GET", "POST", "DELETE"] {
+                #expect(canonical(path, method) == want, "\(method) \(path)")
+            }
+        }
+    }
+
+    @Test func canonicalSpellingsMatchAsTheyAre() {
+        for path in ["/", "/login", "/lisbon", "/post/7"] {
+            if case .found = router().match(method: "GET", path: path) {} else { Issue.record("\(path) should match") }
+        }
+    }
+
+    @Test func capturesKeepTheirCaseAndReservedEscapes() {
+        // A captured segment is data (a reset token, a slug): its case is the client's.
+        if case .found(_, let c) = router().match(method: "GET", path: "/Lisbon") { #expect(c["city"] == "Lisbon") } else {
+            Issue.record("/Lisbon should reach the capture (which then refuses the slug)")
+        }
+        // Reserved characters stay encoded (an encoded slash is not a separator), hex upper case.
+        #expect(canonical("/post/a%2fb") == "/post/a%2Fb")
+        if case .found(_, let c) = router().match(method: "GET", path: "/post/a%2Fb") { #expect(c["id"] == "a%2Fb") } else {
+            Issue.record("/post/a%2Fb should match as one segment")
+        }
+    }
+
+    @Test func bytesThatMayNotAppearInAPathAreEncoded() {
+        #expect(canonical("/post/a b") == "/post/a%20b")
+        #expect(canonical("/post/\"x\"") == "/post/%22x%22")
+        #expect(canonical("/post/caf\u{e9}") == "/post/caf%C3%A9")
+        #expect(canonical("/post/50%") == "/post/50%25")
+    }
+
+    @Test func canonicalFormIsStable() {
+        for path in ["/a/./b/../c//d/", "/%41%2f%7e/%2E%2E/x", "/%zz/%4", "/..", "/a b/%C3%A9/"] {
+            let once = CanonicalPath.join(CanonicalPath.segments(path))
+            #expect(CanonicalPath.join(CanonicalPath.segments(once)) == once, "\(path) → \(once)")
+        }
+    }
+
+    @Test func unknownPathsAreNotFoundWhateverTheSpelling() {
+        for path in ["/no/such/page/", "//no//such", "/post/7/extra/"] {
+            if case .notFound = router().match(method: "GET", path: path) {} else { Issue.record("\(path) should be 404") }
         }
     }
 }

@@ -67,6 +67,9 @@ public final class CorkboardApp: FastCGIResponder {
         case .notFound:
             context = RequestContext(request: request, pathParameters: [:], app: self)
             response = errorResponse(.notFound(), context)
+        case .otherSpelling(let canonical):
+            context = RequestContext(request: request, pathParameters: [:], app: self)
+            response = otherSpellingResponse(canonical, context)
         }
         for (name, value) in context.responseHeaders { try? response.addHeader(name, value) }
         if let gtid = database.lastCommittedGTID {
@@ -82,6 +85,23 @@ public final class CorkboardApp: FastCGIResponder {
         if method == "HEAD" { response.body = [] }
         SecurityHeaders.apply(to: &response)
         return response
+    }
+
+    /// The answer to a route's other spelling. GET and HEAD are moved for good to the canonical
+    /// path (query kept), which is where nginx's rules for that path apply. Any other method is
+    /// a 404 naming the canonical path rather than a 308: our own forms and scripts only ever
+    /// use the canonical path, a client following a 308 would send its body (up to 12 MB of
+    /// photos) a second time, and a 404 means the handler is never reached under an alias.
+    func otherSpellingResponse(_ canonical: String, _ context: RequestContext) -> FastCGIResponse {
+        let method = context.request.method
+        guard method == "GET" || method == "HEAD" else {
+            return errorResponse(.notFound("This address does not exist; the page is spelled \(canonical)."), context)
+        }
+        let query = context.request.query
+        let location = query.isEmpty ? canonical : canonical + "?" + query
+        // `canonical` holds only RFC 3986 path characters and nginx refuses CR/LF in a query,
+        // so the header cannot be refused; should it be, a plain 404 is still right.
+        return (try? FastCGIResponse.redirect(to: location, status: 301)) ?? errorResponse(.notFound(), context)
     }
 
     func handle(_ context: RequestContext, _ handler: RouteHandler) -> FastCGIResponse {

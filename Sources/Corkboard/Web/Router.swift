@@ -6,6 +6,9 @@ public typealias RouteHandler = (RequestContext) throws -> FastCGIResponse
 /// Resolves the path first, then the method (so a known path with the wrong method is a 405
 /// with `Allow`, not a 404). Patterns are `/`-separated; a segment `:name` captures one segment.
 /// Literal segments win over captures, so `/login` is never taken for a city called "login".
+/// Only the canonical spelling of a path matches (see `CanonicalPath`); any other spelling of a
+/// registered route is `.otherSpelling`, never silently the same route, so nginx's rules,
+/// written against the canonical path, cannot be walked around.
 public final class Router {
     private struct Route {
         let segments: [Segment]
@@ -36,27 +39,35 @@ public final class Router {
         case found(RouteHandler, [String: String])
         case methodNotAllowed(allowed: [String])
         case notFound
+        /// The path is another spelling (trailing or repeated slash, dot segment, encoded
+        /// unreserved character, other case) of the registered route at `canonical`.
+        case otherSpelling(canonical: String)
     }
 
     public func match(method: String, path: String) -> Match {
-        let parts = Self.split(path)
-        var best: (route: Route, captures: [String: String], literals: Int)?
+        let parts = CanonicalPath.segments(path)
+        var best: (route: Route, captures: [String: String], literals: Int, spelled: [String])?
         for route in routes where route.segments.count == parts.count {
             var captures: [String: String] = [:]
+            var spelled: [String] = []
             var literals = 0
             var ok = true
             for (segment, part) in zip(route.segments, parts) {
                 switch segment {
                 case .literal(let l):
-                    if l != part { ok = false } else { literals += 1 }
+                    // Case-blind here only to find the route an other-case spelling meant.
+                    if l.lowercased() != part.lowercased() { ok = false } else { literals += 1; spelled.append(l) }
                 case .capture(let name):
                     captures[name] = part
+                    spelled.append(part)
                 }
                 if !ok { break }
             }
-            if ok, best == nil || literals > best!.literals { best = (route, captures, literals) }
+            if ok, best == nil || literals > best!.literals { best = (route, captures, literals, spelled) }
         }
         guard let best else { return .notFound }
+        let canonical = CanonicalPath.join(best.spelled)
+        if canonical != path { return .otherSpelling(canonical: canonical) }
         let lookup = method == "HEAD" ? "GET" : method
         if let handler = best.route.handlers[lookup] { return .found(handler, best.captures) }
         var allowed = best.route.handlers.keys.sorted()
