@@ -532,6 +532,7 @@ start_nginx() {
     ln -sfn "$ROOT/nginx/corkboard-locations.conf" "$VAR/snippets/corkboard-locations.conf"
     ln -sfn "$ROOT/nginx/corkboard-headers.conf" "$VAR/snippets/corkboard-headers.conf"
     ln -sfn "$ROOT/nginx/corkboard-fastcgi-params.conf" "$VAR/snippets/corkboard-fastcgi-params.conf"
+    ln -sfn "$ROOT/nginx/corkboard-tls.conf" "$VAR/snippets/corkboard-tls.conf"
     # shellcheck disable=SC2016
     NGINX_USER="$user" RUN_DIR="$RUN" LOG_DIR="$LOG" POOL_SOCKET="$POOL_SOCK" UPLOADS_SOCKET="$UPLOADS_SOCK" TLS_DIR="$TLS" \
         HTTPS_PORT="$HTTPS_PORT" HTTP_PORT="$HTTP_PORT" PUBLIC_ROOT="$ROOT/public" DATA_ROOT="$VAR" \
