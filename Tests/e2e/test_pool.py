@@ -6,6 +6,7 @@ checks what the site's users would see. Destructive drills leave the pool runnin
 (the `pool` fixture restarts it with `stack.pool_start()`), whatever their outcome.
 """
 
+import json
 import os
 import re
 import signal
@@ -68,6 +69,13 @@ def master_pid(stack) -> int:
     pid = stack.pool_pid()
     assert pid and alive(pid), f"the pool master is not running (pid file {stack.pool_pidfile})"
     return pid
+
+
+def configured_workers(stack) -> int:
+    """The `workers` the stack's configuration file asks for: what the pool must keep running."""
+    m = re.search(r"^workers\s*=\s*(\d+)\s*$", Path(stack.config).read_text(), re.M)
+    assert m, f"no workers = N in {stack.config}"
+    return int(m.group(1))
 
 
 def wait_for_workers(stack, count: int, timeout: float = 15.0) -> set:
@@ -157,7 +165,7 @@ def pool(stack):
 
 def test_killed_worker_is_replaced_under_load(pool):
     master = master_pid(pool)
-    before = wait_for_workers(pool, len(children(master)))
+    before = wait_for_workers(pool, configured_workers(pool))
     victim = sorted(before)[0]
     with Load(pool, "/healthz") as load:
         load.wait_for(20)
@@ -173,7 +181,7 @@ def test_killed_worker_is_replaced_under_load(pool):
 
 def test_sighup_rolls_every_worker_without_a_failed_request(pool):
     master = master_pid(pool)
-    before = wait_for_workers(pool, len(children(master)))
+    before = wait_for_workers(pool, configured_workers(pool))
     with Load(pool, "/healthz") as load:
         load.wait_for(20)
         os.kill(master, signal.SIGHUP)
@@ -187,30 +195,76 @@ def test_sighup_rolls_every_worker_without_a_failed_request(pool):
     assert len(load.snapshot()) >= 40
 
 
+def busy_with(stack, path: str) -> bool:
+    """True when a worker of the main pool is serving `path` right now (its scoreboard, asked
+    over FastCGI directly so the question takes no worker from nginx's side)."""
+    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "REQUEST_METHOD": "GET", "SCRIPT_NAME": "/status",
+           "REQUEST_URI": "/status?format=json", "QUERY_STRING": "format=json", "REMOTE_ADDR": "127.0.0.1"}
+    out = subprocess.run(["cgi-fcgi", "-bind", "-connect", stack.pool_socket], env=env,
+                         stdin=subprocess.DEVNULL, capture_output=True, timeout=10).stdout.decode(errors="replace")
+    if not out.startswith("Status: 200"):
+        return False
+    workers = json.loads(out.split("\r\n\r\n", 1)[1])["workers"]
+    return any(w["state"] == "busy" and path in w["current"] for w in workers)
+
+
+class HeldRequest(threading.Thread):
+    """One logged-in GET /api/me held inside a worker: its session lookup (a primary read)
+    waits on `LOCK TABLES sessions WRITE`, taken by a root session for `hold` seconds."""
+
+    def __init__(self, stack, hold: float):
+        super().__init__(daemon=True)
+        email, password = stack.create_user()
+        self.stack, self.session = stack, stack.api_login(stack.session(), email, password)
+        self.locker = subprocess.Popen(
+            ["mariadb", "-h127.0.0.1", f"-P{stack.primary_port}", f"-u{stack.db_user}", "corkboard", "-e",
+             f"LOCK TABLES sessions WRITE; SELECT SLEEP({hold}); UNLOCK TABLES;"],
+            env=dict(os.environ, MYSQL_PWD=stack.db_password), stdout=subprocess.DEVNULL)
+        assert wait_until(lambda: stack.sql(
+            "SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE INFO LIKE 'SELECT SLEEP(%'")[0][0] == "1", 5), \
+            "the root session did not take the lock"
+        self.outcome, self.ended = None, None
+
+    def run(self):
+        try:
+            self.outcome = self.session.get(self.stack.url("/api/me"), timeout=REQUEST_TIMEOUT).status_code
+        except requests.RequestException as exc:
+            self.outcome = type(exc).__name__
+        self.ended = time.monotonic()
+
+
 def test_sigterm_drains_in_flight_requests_then_exits(pool):
     master = master_pid(pool)
-    workers = wait_for_workers(pool, len(children(master)))
-    with Load(pool, "/healthz", threads=min(LOAD_THREADS, len(workers))) as load:
+    workers = wait_for_workers(pool, configured_workers(pool))
+    held = HeldRequest(pool, hold=2.5)
+    with Load(pool, "/healthz", threads=min(LOAD_THREADS, len(workers)) - 1) as load:
         load.wait_for(10)
+        held.start()
+        # The drain is only tested if a worker is mid-request when the signal arrives.
+        assert wait_until(lambda: busy_with(pool, "/api/me"), 5), "the held request never reached a worker"
         term_at = time.monotonic()
         os.kill(master, signal.SIGTERM)
         exited = wait_until(lambda: not alive(master), 30)
+    held.join(REQUEST_TIMEOUT)
+    held.locker.wait(10)
     assert exited, "the master did not exit within 30 s of SIGTERM"
+    assert held.outcome == 200, f"the request in flight at SIGTERM ended with {held.outcome}"
+    assert held.ended > term_at, "the held request was answered before SIGTERM: nothing was drained"
     assert wait_until(lambda: not any(alive(p) for p in workers) and not worker_processes(pool), 5), \
         f"workers left behind: {sorted(worker_processes(pool))}"
-    # Requests sent before the signal had a worker (threads <= workers), so they must all have
+    # Requests sent before the signal had a worker (threads < workers), so they must all have
     # completed; requests sent afterwards may be refused, the socket is gone.
     before = [r for r in load.snapshot() if r[0] < term_at - 0.05]
     assert before, "no request was sent before SIGTERM"
-    in_flight = [r for r in before if r[1] > term_at]
     failed = [r for r in before if r[2] != 200]
-    assert failed == [], f"{len(failed)} requests sent before SIGTERM failed ({len(in_flight)} were in flight): {failed}"
-    assert not Path(pool.pool_socket).exists() or not alive(master)
+    assert failed == [], f"{len(failed)} requests sent before SIGTERM failed: {failed}"
+    # A clean drain closes the listen socket and removes its file (a crash would leave it).
+    assert not Path(pool.pool_socket).exists(), "the drained master left its socket file behind"
 
 
 def test_sigkill_of_master_leaves_no_worker(pool):
     master = master_pid(pool)
-    workers = wait_for_workers(pool, len(children(master)))
+    workers = wait_for_workers(pool, configured_workers(pool))
     assert workers <= worker_processes(pool), "cannot find the workers by command line"
     os.kill(master, signal.SIGKILL)
     assert wait_until(lambda: not alive(master), 5)
