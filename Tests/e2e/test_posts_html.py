@@ -46,11 +46,15 @@ def test_form_without_javascript_posts_everything_at_once(stack, poster):
     page = poster.get(stack.url(post_url), timeout=30).text
     assert "$12.50" in page and page.count('<li><a href="/images/') == 2
     assert f'href="{post_url}/edit"' in page and f'action="{post_url}/delete"' in page
-    # Another viewer sees no owner controls.
+    # Another viewer sees the same post page, without the owner controls.
+    title = re.search(r"<h1[^>]*>(.*?)</h1>", page, re.S).group(1)
     with stack.session() as anon:
         deadline = time.monotonic() + 5
         while (r := anon.get(stack.url(post_url), timeout=30)).status_code != 200 and time.monotonic() < deadline:
             time.sleep(0.1)
+        assert r.status_code == 200 and f"<h1>{title}</h1>" in r.text, f"not the post page: {r.status_code}"
+        assert page.count('<li><a href="/images/') == r.text.count('<li><a href="/images/') == 2
+        assert f'href="{post_url}/edit"' not in r.text and f'action="{post_url}/delete"' not in r.text
         assert "/edit" not in r.text
     mine = poster.get(stack.url("/account/posts"), timeout=30).text
     assert post_url in mine
