@@ -36,7 +36,10 @@ def test_scroll_to_the_end_shows_every_post_once(stack, browser):
     link = browser.find_element(By.CSS_SELECTOR, f"#p{target} a")
     browser.execute_script("arguments[0].scrollIntoView()", link)
     link.click()
-    time.sleep(0.5)
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and not browser.current_url.endswith(f"/post/{target}"):
+        time.sleep(0.05)
+    assert browser.current_url.endswith(f"/post/{target}"), f"the click did not open the post: {browser.current_url}"
     browser.back()
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline and f"#p{target}" not in browser.current_url:
