@@ -119,6 +119,22 @@ import Testing
         #expect(Layout.price(1205) == "$12.05")
         #expect(Layout.price(4000) == "$40")
     }
+
+    /// Literals are `StaticString`s, so a string built at run time cannot become markup
+    /// through `HTML(stringLiteral:)`; `HTML(unsafeRaw:)` is the only way in.
+    @Test func onlySourceLiteralsAreMarkup() {
+        #expect(HTML.StringLiteralType.self == StaticString.self)
+        #expect(HTML.StringInterpolation.StringLiteralType.self == StaticString.self)
+        let literal: HTML = "<br>"
+        #expect(literal.text == "<br>")
+    }
+
+    @Test func booleanAttributes() {
+        let on: HTML = "<option value=\"a\"\(.attribute("selected", if: true))>A</option>"
+        let off: HTML = "<input type=\"checkbox\"\(.attribute("checked", if: false))>"
+        #expect(on.text == "<option value=\"a\" selected>A</option>")
+        #expect(off.text == "<input type=\"checkbox\">")
+    }
 }
 
 @Suite struct CitySlugTests {

@@ -27,7 +27,7 @@ struct AccountForm {
         let errorHTML: HTML = message.map { "<p class=\"field-error\" id=\"\(name)-\(field)-error\">\($0)</p>" } ?? ""
         fields.append("""
             <label for="\(name)-\(field)">\(label)</label>
-            <input id="\(name)-\(field)" name="\(field)" type="\(type)" autocomplete="\(autocomplete)"\(HTML(unsafeRaw: required ? " required" : ""))\(describedBy) value="\(value ?? "")">
+            <input id="\(name)-\(field)" name="\(field)" type="\(type)" autocomplete="\(autocomplete)"\(.attribute("required", if: required))\(describedBy) value="\(value ?? "")">
             \(errorHTML)
             """)
     }

@@ -59,7 +59,7 @@ public struct Post: Sendable, Codable {
             .map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
             .filter { !$0.isEmpty }
             .map { paragraph in
-                let lines = paragraph.components(separatedBy: "\n").map { HTML(stringLiteral: HTML.escape($0)) }
+                let lines = paragraph.components(separatedBy: "\n").map { line -> HTML in "\(line)" }
                 return "<p>\(HTML.join(lines, separator: "<br>\n"))</p>\n"
             }
         return HTML.join(paragraphs)

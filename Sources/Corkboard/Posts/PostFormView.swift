@@ -43,10 +43,7 @@ enum PostFormView {
         let catalog = PostCatalog(database: context.database)
         let config = context.app.config.posts
         func options(_ choices: [PostCatalog.Choice], selected: String) -> [HTML] {
-            choices.map { c in
-                c.slug == selected ? "<option value=\"\(c.slug)\" selected>\(c.name)</option>"
-                    : "<option value=\"\(c.slug)\">\(c.name)</option>"
-            }
+            choices.map { c in "<option value=\"\(c.slug)\"\(.attribute("selected", if: c.slug == selected))>\(c.name)</option>" }
         }
         var hoodGroups: [HTML] = []
         var lastCity = ""
@@ -56,8 +53,7 @@ enum PostFormView {
                 hoodGroups.append("<optgroup label=\"\(city)\" data-city=\"\(city)\">")
                 lastCity = city
             }
-            let selected: HTML = hood.slug == values.neighbourhood ? " selected" : ""
-            hoodGroups.append("<option value=\"\(hood.slug)\" data-city=\"\(city)\"\(selected)>\(hood.name)</option>")
+            hoodGroups.append("<option value=\"\(hood.slug)\" data-city=\"\(city)\"\(.attribute("selected", if: hood.slug == values.neighbourhood))>\(hood.name)</option>")
         }
         if !lastCity.isEmpty { hoodGroups.append("</optgroup>") }
         let photos: [HTML] = values.photos.map { p in

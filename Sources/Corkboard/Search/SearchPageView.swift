@@ -65,14 +65,14 @@ struct SearchPageView {
 
     static func form(city: City, catalog: SearchCatalog, values: [(String, String)], error: HTTPError?) -> HTML {
         func value(_ name: String) -> String { values.first { $0.0 == name }?.1 ?? "" }
-        func checked(_ name: String) -> HTML { ["1", "on", "true", "yes"].contains(value(name)) ? " checked" : "" }
+        func checked(_ name: String) -> HTML { .attribute("checked", if: ["1", "on", "true", "yes"].contains(value(name))) }
         func options(_ entries: [SearchCatalog.Entry], _ name: String, _ any: String) -> HTML {
             let chosen = value(name)
-            let list: [HTML] = entries.map { "<option value=\"\($0.slug)\"\(HTML(unsafeRaw: $0.slug == chosen ? " selected" : ""))>\($0.name)</option>" }
+            let list: [HTML] = entries.map { "<option value=\"\($0.slug)\"\(.attribute("selected", if: $0.slug == chosen))>\($0.name)</option>" }
             return "<option value=\"\">\(any)</option>\(list)"
         }
         let sorts: [HTML] = SearchSort.allCases.map {
-            "<option value=\"\($0.rawValue)\"\(HTML(unsafeRaw: $0.rawValue == value("sort") ? " selected" : ""))>\($0.label)</option>"
+            "<option value=\"\($0.rawValue)\"\(.attribute("selected", if: $0.rawValue == value("sort")))>\($0.label)</option>"
         }
         let message: HTML = error.map { "<p class=\"error\" role=\"alert\" data-field=\"\($0.field ?? "")\">\($0.message)</p>" } ?? ""
         return """
