@@ -9,6 +9,9 @@ public enum FastCGIError: Error, Equatable, CustomStringConvertible, CustomDebug
     case bodyTooLarge(limit: Int)
     /// The request's FastCGI params exceed our own cap (answered with 400).
     case paramsTooLarge(limit: Int)
+    /// A query parameter's value (or, with nil, a name) is not valid UTF-8 once decoded
+    /// (answered with 400 naming the parameter).
+    case invalidQueryEncoding(parameter: String?)
     /// A header name that is not an HTTP token.
     case invalidHeaderName(String)
     /// A header value containing CR, LF or NUL (which could split the response head).
@@ -22,6 +25,7 @@ public enum FastCGIError: Error, Equatable, CustomStringConvertible, CustomDebug
         switch self {
         case .bodyTooLarge: return "request body too large"
         case .paramsTooLarge: return "request headers too large"
+        case .invalidQueryEncoding: return "query parameter is not valid UTF-8"
         case .invalidHeaderName: return "invalid response header name"
         case .invalidHeaderValue: return "invalid response header value"
         case .invalidConfiguration: return "invalid pool configuration"
@@ -33,6 +37,7 @@ public enum FastCGIError: Error, Equatable, CustomStringConvertible, CustomDebug
         switch self {
         case .bodyTooLarge(let limit): return "request body larger than \(limit) bytes"
         case .paramsTooLarge(let limit): return "FastCGI params larger than \(limit) bytes"
+        case .invalidQueryEncoding(let name): return "query parameter \(name.map { "`\($0)`" } ?? "name") is not valid UTF-8"
         case .invalidHeaderName(let name): return "invalid response header name \(name.debugDescription)"
         case .invalidHeaderValue(let name): return "response header \(name) has a value with CR, LF or NUL"
         case .invalidConfiguration(let why): return "invalid pool configuration: \(why)"

@@ -1,9 +1,44 @@
 extension FastCGIRequest {
-    /// Decodes application/x-www-form-urlencoded bytes (a query string or a POST body) into
-    /// name/value pairs in order: pairs split on '&' (and ';'), '+' is a space, %XX is decoded.
-    /// Malformed escapes are kept literally; invalid UTF-8 is repaired with U+FFFD.
+    /// The query string decoded as application/x-www-form-urlencoded, in order. Throws
+    /// `FastCGIError.invalidQueryEncoding` naming the first parameter whose name or value is not
+    /// valid UTF-8 once decoded: every parameter is refused alike, never repaired into U+FFFD
+    /// and echoed back.
+    public var queryItems: [(String, String)] {
+        get throws(FastCGIError) { try Self.parseQuery(Array(query.utf8)) }
+    }
+
+    /// The first value of query parameter `name` (throws as `queryItems` does).
+    public func queryValue(_ name: String) throws(FastCGIError) -> String? {
+        try queryItems.first { $0.0 == name }?.1
+    }
+
+    /// Decodes a query string like `parseFormURLEncoded`, but refuses invalid UTF-8 with
+    /// `FastCGIError.invalidQueryEncoding` (the parameter's name; nil when the name itself is
+    /// invalid).
+    public static func parseQuery(_ bytes: [UInt8]) throws(FastCGIError) -> [(String, String)] {
+        var result: [(String, String)] = []
+        try forEachPair(bytes) { (name: [UInt8], value: [UInt8]) throws(FastCGIError) in
+            guard let n = String(validating: name, as: UTF8.self) else { throw .invalidQueryEncoding(parameter: nil) }
+            guard let v = String(validating: value, as: UTF8.self) else { throw .invalidQueryEncoding(parameter: n) }
+            result.append((n, v))
+        }
+        return result
+    }
+
+    /// Decodes application/x-www-form-urlencoded bytes (a POST body) into name/value pairs in
+    /// order: pairs split on '&' (and ';'), '+' is a space, %XX is decoded. Malformed escapes
+    /// are kept literally; invalid UTF-8 is repaired with U+FFFD (the form's reader checks the
+    /// fields it uses and names them).
     public static func parseFormURLEncoded(_ bytes: [UInt8]) -> [(String, String)] {
         var result: [(String, String)] = []
+        forEachPair(bytes) { name, value in
+            result.append((String(decoding: name, as: UTF8.self), String(decoding: value, as: UTF8.self)))
+        }
+        return result
+    }
+
+    /// Calls `body` with each pair's decoded name and value bytes.
+    static func forEachPair<E: Error>(_ bytes: [UInt8], _ body: ([UInt8], [UInt8]) throws(E) -> Void) throws(E) {
         var start = 0
         let count = bytes.count
         while start <= count {
@@ -12,18 +47,17 @@ extension FastCGIRequest {
             if end > start {
                 let pair = bytes[start..<end]
                 if let eq = pair.firstIndex(of: UInt8(ascii: "=")) {
-                    result.append((decodeComponent(pair[start..<eq]), decodeComponent(pair[(eq + 1)..<end])))
+                    try body(decodeComponent(pair[start..<eq]), decodeComponent(pair[(eq + 1)..<end]))
                 } else {
-                    result.append((decodeComponent(pair), ""))
+                    try body(decodeComponent(pair), [])
                 }
             }
             start = end + 1
         }
-        return result
     }
 
     /// Percent-decodes one form component, '+' as space.
-    static func decodeComponent(_ bytes: ArraySlice<UInt8>) -> String {
+    static func decodeComponent(_ bytes: ArraySlice<UInt8>) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(bytes.count)
         var i = bytes.startIndex
@@ -41,7 +75,7 @@ extension FastCGIRequest {
             }
             i += 1
         }
-        return String(decoding: out, as: UTF8.self)
+        return out
     }
 
     private static func hexValue(_ c: UInt8) -> UInt8? {
@@ -51,5 +85,42 @@ extension FastCGIRequest {
         case UInt8(ascii: "A")...UInt8(ascii: "F"): return c - UInt8(ascii: "A") + 10
         default: return nil
         }
+    }
+
+    /// Percent-encodes `value` for a query string or a path: every UTF-8 byte but the
+    /// unreserved characters (RFC 3986: ASCII letters, digits, `-._~`) and `/`, which a query
+    /// may hold as is ("/login?next=/account").
+    public static func percentEncode(_ value: String) -> String {
+        percentEncode(value.utf8) { b in
+            switch b {
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
+                 UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"),
+                 UInt8(ascii: "~"), UInt8(ascii: "/"):
+                return true
+            default:
+                return false
+            }
+        }
+    }
+
+    /// The one percent-encoder: each byte `keep` refuses becomes %XX (upper-case hex).
+    static func percentEncode<S: Sequence<UInt8>>(_ bytes: S, keep: (UInt8) -> Bool) -> String {
+        let hex = Array("0123456789ABCDEF".unicodeScalars)
+        var out = ""
+        for b in bytes {
+            if keep(b) {
+                out.unicodeScalars.append(Unicode.Scalar(b))
+            } else {
+                out += "%"
+                out.unicodeScalars.append(hex[Int(b >> 4)])
+                out.unicodeScalars.append(hex[Int(b & 0xF)])
+            }
+        }
+        return out
+    }
+
+    /// `name=value&…`, each percent-encoded: the inverse of `parseQuery`.
+    public static func queryString(_ pairs: [(String, String)]) -> String {
+        pairs.map { percentEncode($0.0) + "=" + percentEncode($0.1) }.joined(separator: "&")
     }
 }

@@ -44,7 +44,15 @@ public struct FastCGIRequest {
                 throw FastCGIError.paramsTooLarge(limit: FastCGIRequest.maxParamsBytes)
             }
             guard let eq = entry.firstIndex(of: UInt8(ascii: "=")) else { return }
-            values[String(decoding: entry[..<eq], as: UTF8.self)] = String(decoding: entry[(eq + 1)...], as: UTF8.self)
+            let name = String(decoding: entry[..<eq], as: UTF8.self)
+            let value = entry[(eq + 1)...]
+            if name == "QUERY_STRING", String(validating: value, as: UTF8.self) == nil {
+                // Raw invalid bytes in the query (not %XX): escape them, so that the query
+                // parser sees the bytes and refuses them, instead of U+FFFD slipping through.
+                values[name] = FastCGIRequest.percentEncode(value) { $0 < 0x80 }
+            } else {
+                values[name] = String(decoding: value, as: UTF8.self)
+            }
         }
     }
 
@@ -61,16 +69,8 @@ public struct FastCGIRequest {
         return params["DOCUMENT_URI"] ?? params["SCRIPT_NAME"] ?? "/"
     }
 
-    /// QUERY_STRING, raw ("" when absent).
+    /// QUERY_STRING, raw ("" when absent; raw bytes that are not UTF-8 arrive %XX-escaped).
     public var query: String { params["QUERY_STRING"] ?? "" }
-
-    /// The query string decoded as application/x-www-form-urlencoded, in order.
-    public var queryItems: [(String, String)] { Self.parseFormURLEncoded(Array(query.utf8)) }
-
-    /// The first value of query parameter `name`.
-    public func queryValue(_ name: String) -> String? {
-        queryItems.first { $0.0 == name }?.1
-    }
 
     /// An HTTP request header by its usual name: "Content-Type" → CONTENT_TYPE,
     /// "X-Foo" → HTTP_X_FOO.

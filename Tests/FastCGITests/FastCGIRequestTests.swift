@@ -52,10 +52,49 @@ import Testing
         #expect(FastCGIRequest(params: ["CONTENT_TYPE": ""]).contentType == nil)
     }
 
-    @Test func queryItems() {
+    @Test func queryItems() throws {
         let r = FastCGIRequest(params: params)
-        #expect(r.queryItems.map(\.0) == ["city", "q"])
-        #expect(r.queryValue("q") == "bike red")
+        #expect(try r.queryItems.map(\.0) == ["city", "q"])
+        #expect(try r.queryValue("q") == "bike red")
+    }
+
+    /// Every parameter alike: invalid UTF-8 is refused naming the parameter, never repaired.
+    @Test func queryWithInvalidUTF8IsRefusedNamingTheParameter() throws {
+        for (query, name) in [("q=%FF", "q"), ("city=x&q=ab%C3", "q"), ("category=%E2%82", "category"),
+                              ("min_price=1%80", "min_price")] {
+            let r = FastCGIRequest(params: ["QUERY_STRING": query])
+            #expect(throws: FastCGIError.invalidQueryEncoding(parameter: name)) { try r.queryItems }
+            #expect(throws: FastCGIError.invalidQueryEncoding(parameter: name)) { try r.queryValue("city") }
+        }
+        #expect(throws: FastCGIError.invalidQueryEncoding(parameter: nil)) {
+            try FastCGIRequest(params: ["QUERY_STRING": "%FF=1"]).queryItems
+        }
+        // Valid UTF-8 (and a literal U+FFFD someone meant to send) passes.
+        #expect(try FastCGIRequest(params: ["QUERY_STRING": "q=%EC%84%9C%EC%9A%B8+%EF%BF%BD"]).queryValue("q") == "서울 \u{FFFD}")
+    }
+
+    /// Raw bytes that are not UTF-8 (not %XX-escaped) reach the parser as bytes, not as U+FFFD.
+    @Test func rawInvalidBytesInTheQueryStringAreRefusedToo() throws {
+        var params = FastCGIRequest.Params()
+        for entry: [UInt8] in [Array("QUERY_STRING=city=seoul&q=a".utf8) + [0xFF], Array("REQUEST_URI=/x".utf8)] {
+            try entry.withUnsafeBytes { try params.add($0) }
+        }
+        let r = FastCGIRequest(params: params.values)
+        #expect(r.query == "city=seoul&q=a%FF")
+        #expect(throws: FastCGIError.invalidQueryEncoding(parameter: "q")) { try r.queryItems }
+        var valid = FastCGIRequest.Params()
+        try Array("QUERY_STRING=q=서울".utf8).withUnsafeBytes { try valid.add($0) }
+        #expect(try FastCGIRequest(params: valid.values).queryValue("q") == "서울")
+    }
+
+    @Test func percentEncoding() throws {
+        #expect(FastCGIRequest.percentEncode("/post/new?x=1&y=a b") == "/post/new%3Fx%3D1%26y%3Da%20b")
+        #expect(FastCGIRequest.percentEncode("서울") == "%EC%84%9C%EC%9A%B8")
+        #expect(FastCGIRequest.percentEncode("A-z_0.9~/") == "A-z_0.9~/")
+        let pairs = [("q", "lamp & 서울/€"), ("min_price", "12.50"), ("cursor", "ab-_"), ("e", "")]
+        let query = FastCGIRequest.queryString(pairs)
+        #expect(query == "q=lamp%20%26%20%EC%84%9C%EC%9A%B8/%E2%82%AC&min_price=12.50&cursor=ab-_&e=")
+        #expect(try FastCGIRequest.parseQuery(Array(query.utf8)).map { [$0.0, $0.1] } == pairs.map { [$0.0, $0.1] })
     }
 
     @Test func formDecoding() {

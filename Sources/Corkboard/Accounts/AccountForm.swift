@@ -64,9 +64,4 @@ struct AccountForm {
               !next.unicodeScalars.contains(where: { $0.value < 0x21 || $0.value == 0x7F }) else { return "/account" }
         return next
     }
-
-    /// A 303 to a local path.
-    static func redirect(_ location: String) -> FastCGIResponse {
-        (try? FastCGIResponse.redirect(to: location, status: 303)) ?? FastCGIResponse(status: 303)
-    }
 }

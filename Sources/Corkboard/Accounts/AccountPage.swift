@@ -19,7 +19,7 @@ enum AccountPage {
                         values: active == name ? values : nil, error: active == name ? error : nil)
         }
         var notice: HTML = ""
-        if error == nil, let done = context.request.queryValue("done"), let text = notices[done] {
+        if error == nil, let done = try context.request.queryValue("done"), let text = notices[done] {
             notice = "<p class=\"notice\" role=\"status\">\(text)</p>"
         }
         var verify: HTML = "<p>Your address is verified.</p>"
@@ -72,7 +72,7 @@ enum AccountPage {
             try AccountService(context).changePassword(
                 session, current: try input.password("current_password", label: "Current password"),
                 new: try input.password("new_password", label: "New password"))
-            return AccountForm.redirect("/account?done=password")
+            return try FastCGIResponse.redirect(to: "/account?done=password")
         }
     }
 
@@ -80,14 +80,14 @@ enum AccountPage {
         try handle(context, "email") { input, session in
             try AccountService(context).requestEmailChange(session.user, password: try input.password(),
                                                            newEmail: try input.email("new_email", label: "New email"))
-            return AccountForm.redirect("/account?done=email")
+            return try FastCGIResponse.redirect(to: "/account?done=email")
         }
     }
 
     static func resendVerification(_ context: RequestContext) throws -> FastCGIResponse {
         try handle(context, "resend") { _, session in
             try AccountService(context).resendVerification(session.user)
-            return AccountForm.redirect("/account?done=verify")
+            return try FastCGIResponse.redirect(to: "/account?done=verify")
         }
     }
 
@@ -96,7 +96,7 @@ enum AccountPage {
             try AccountService(context).logOutEverywhere(session.user)
             context.resetSessionCache()
             context.responseHeaders.append(("Set-Cookie", SessionCookie.clear()))
-            return AccountForm.redirect("/login")
+            return try FastCGIResponse.redirect(to: "/login")
         }
     }
 

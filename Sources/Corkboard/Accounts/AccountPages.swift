@@ -41,7 +41,7 @@ enum AccountPages {
     }
 
     static func loginForm(_ context: RequestContext, values: AccountInput? = nil, error: HTTPError? = nil) throws -> FastCGIResponse {
-        let next = values?.raw("next") ?? context.request.queryValue("next") ?? "/account"
+        let next = try values?.raw("next") ?? context.request.queryValue("next") ?? "/account"
         var form = AccountForm(name: "login", action: "/login", csrf: try context.csrfToken(), values: values, error: error)
         form.field("email", "Email", type: "email", autocomplete: "username")
         form.field("password", "Password", type: "password", autocomplete: "current-password")
@@ -58,7 +58,7 @@ enum AccountPages {
             let (_, token) = try AccountService(context).logIn(email: try input.email(), password: try input.password(),
                                                                replacing: try context.currentSession()?.tokenHash)
             context.responseHeaders.append(("Set-Cookie", SessionCookie.set(token, maxAge: context.app.config.accounts.sessionLifetime)))
-            return AccountForm.redirect(AccountForm.safeNext(input.raw("next")))
+            return try FastCGIResponse.redirect(to: AccountForm.safeNext(input.raw("next")))
         }
     }
 
@@ -69,6 +69,6 @@ enum AccountPages {
         if let session = try context.currentSession() { try AccountService(context).logOut(session) }
         context.resetSessionCache()
         context.responseHeaders.append(("Set-Cookie", SessionCookie.clear()))
-        return AccountForm.redirect("/")
+        return try FastCGIResponse.redirect(to: "/")
     }
 }

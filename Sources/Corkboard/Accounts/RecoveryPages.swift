@@ -4,7 +4,7 @@ import FastCGI
 /// the link does not spend it), `/reset` (ask for a link) and `/reset/<token>` (new password).
 enum RecoveryPages {
     static func verifyForm(_ context: RequestContext, values: AccountInput? = nil, error: HTTPError? = nil) throws -> FastCGIResponse {
-        let token = values?.raw("token") ?? context.request.queryValue("token") ?? ""
+        let token = try values?.raw("token") ?? context.request.queryValue("token") ?? ""
         var form = AccountForm(name: "verify", action: "/verify", csrf: try context.csrfToken(), values: values, error: error)
         form.hidden("token", token)
         return AccountForm.page(context, title: "Confirm your address", status: error?.status ?? 200, """

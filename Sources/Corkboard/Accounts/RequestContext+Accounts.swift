@@ -45,7 +45,7 @@ extension RequestContext {
         var target = request.path
         if !request.query.isEmpty { target += "?" + request.query }
         var error = HTTPError(303, "Log in first.")
-        error.headers = [("Location", "/login?next=" + Self.formEscape(target))]
+        error.headers = [("Location", "/login?" + FastCGIRequest.queryString([("next", target)]))]
         throw error
     }
 
@@ -105,11 +105,5 @@ extension RequestContext {
             return CSRFToken.matches(submitted, expected: CSRFToken.forAnonymous(siteKey: key, cookie: cookie))
         }
         return false
-    }
-
-    static func formEscape(_ s: String) -> String {
-        var allowed = CharacterSet.alphanumerics
-        allowed.insert(charactersIn: "-._~/")
-        return s.addingPercentEncoding(withAllowedCharacters: allowed) ?? ""
     }
 }

@@ -42,7 +42,7 @@ enum StatusHandler {
                         requests: workers.reduce(0) { $0 + $1.requests },
                         database: context.app.metrics.report(primary: context.app.config.database.primary.description,
                                                              replicas: context.app.config.database.replicas.map(\.description)))
-        if context.request.queryItems.contains(where: { $0.0 == "format" && $0.1 == "json" }) {
+        if try context.request.queryItems.contains(where: { $0.0 == "format" && $0.1 == "json" }) {
             return JSONResponse.make(body)
         }
         let rows: [HTML] = workers.map {

@@ -9,7 +9,7 @@ enum PostFormHandler {
     static func newForm(_ context: RequestContext) throws -> FastCGIResponse {
         _ = try context.requirePoster()
         var values = PostFormView.Values()
-        values.city = context.request.queryValue("city") ?? ""
+        values.city = try context.request.queryValue("city") ?? ""
         return try PostFormView.render(context, action: "/post/new", heading: "New post", values: values)
     }
 
@@ -26,7 +26,7 @@ enum PostFormHandler {
                                            values: .init(form: read.form, keeping: try kept(context, read)),
                                            error: error, status: error.status)
         }
-        return redirect("/post/\(id)")
+        return try FastCGIResponse.redirect(to: "/post/\(id)")
     }
 
     static func editForm(_ context: RequestContext) throws -> FastCGIResponse {
@@ -49,7 +49,7 @@ enum PostFormHandler {
                                            values: .init(form: read.form, keeping: try kept(context, read)),
                                            error: error, status: error.status)
         }
-        return redirect("/post/\(post.id)")
+        return try FastCGIResponse.redirect(to: "/post/\(post.id)")
     }
 
     static func delete(_ context: RequestContext) throws -> FastCGIResponse {
@@ -59,7 +59,7 @@ enum PostFormHandler {
         let id = try PostAPI.postID(context)
         try PostAPI.writer(context).delete(id, user: user)
         context.app.invalidatePost(id)
-        return redirect("/account/posts")
+        return try FastCGIResponse.redirect(to: "/account/posts")
     }
 
     static func repost(_ context: RequestContext) throws -> FastCGIResponse {
@@ -67,7 +67,7 @@ enum PostFormHandler {
         let form = FastCGIRequest.parseFormURLEncoded(try context.request.body.readAll(limit: context.app.config.bodyLimit))
         try context.requireCSRF(form: form)
         let id = try PostAPI.writer(context).repost(try PostAPI.postID(context), user: user)
-        return redirect("/post/\(id)")
+        return try FastCGIResponse.redirect(to: "/post/\(id)")
     }
 
     /// The post, if `user` may edit it (404 / 410 / 403 otherwise).
@@ -89,11 +89,5 @@ enum PostFormHandler {
         let rows = try context.database.readPrimary("SELECT sha256, thumb_sha256, width, height FROM photos WHERE sha256 IN \(SQL.list(ids))")
         let byHash = Dictionary(try rows.map { r in let p = try PhotoRef(row: r); return (p.sha256, p) }, uniquingKeysWith: { a, _ in a })
         return ids.compactMap { byHash[$0] }
-    }
-
-    static func redirect(_ location: String) -> FastCGIResponse {
-        var response = FastCGIResponse(status: 303, body: [])
-        try? response.setHeader("Location", location)
-        return response
     }
 }

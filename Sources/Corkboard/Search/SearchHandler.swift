@@ -15,7 +15,7 @@ enum SearchHandler {
     static func html(_ context: RequestContext) throws -> FastCGIResponse {
         let city = try findCity(context.parameter("city"), context)
         let catalog = try SearchCatalog.load(cityID: city.id, database: context.database)
-        let items = context.request.queryItems
+        let items = try context.request.queryItems
         do {
             let request = try SearchRequest(city: city, items: items, catalog: catalog, key: context.app.config.search.cursorKey)
             let page = try engine(context).run(request)
@@ -31,12 +31,12 @@ enum SearchHandler {
     }
 
     static func api(_ context: RequestContext) throws -> FastCGIResponse {
-        let slug = context.request.queryItems.first { $0.0 == "city" }?.1 ?? ""
+        let slug = try context.request.queryItems.first { $0.0 == "city" }?.1 ?? ""
         guard !slug.isEmpty else { throw HTTPError.badRequest("Name a city: ?city=slug.", field: "city") }
         let city = try findCity(slug, context)
         let catalog = try SearchCatalog.load(cityID: city.id, database: context.database)
         let key = context.app.config.search.cursorKey
-        let request = try SearchRequest(city: city, items: context.request.queryItems, catalog: catalog, key: key)
+        let request = try SearchRequest(city: city, items: try context.request.queryItems, catalog: catalog, key: key)
         let page = try engine(context).run(request)
         return JSONResponse.make(APIPage(city: city.slug, posts: page.hits, nextCursor: page.next?.encode(key: key), newPosts: page.newPosts))
     }

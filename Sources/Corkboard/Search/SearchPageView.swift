@@ -1,3 +1,4 @@
+import FastCGI
 import Foundation
 
 /// The HTML of a city's list: the search form (refilled), the posts with thumbnails, a "more"
@@ -94,11 +95,6 @@ struct SearchPageView {
 
     /// `base?name=value&…`, percent-encoded.
     static func url(_ base: String, _ params: [(String, String)]) -> String {
-        guard !params.isEmpty else { return base }
-        let allowed = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
-        let query = params.map { name, value in
-            "\(name)=\(value.addingPercentEncoding(withAllowedCharacters: allowed) ?? "")"
-        }.joined(separator: "&")
-        return base + "?" + query
+        params.isEmpty ? base : base + "?" + FastCGIRequest.queryString(params)
     }
 }

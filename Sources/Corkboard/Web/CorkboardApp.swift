@@ -113,6 +113,12 @@ public final class CorkboardApp: FastCGIResponder {
             if case .bodyTooLarge = error {
                 return errorResponse(HTTPError(413, "The request is too large."), context)
             }
+            if case .invalidQueryEncoding(let name) = error {
+                // The same answer for every parameter, from the one query parser.
+                let message = name.map { "The query parameter `\($0)` is not valid UTF-8." }
+                    ?? "A query parameter's name is not valid UTF-8."
+                return errorResponse(.badRequest(message, field: name), context)
+            }
             context.logger.error("request failed", metadata: ["path": "\(context.request.path)", "error": "\(String(reflecting: error))"])
             return errorResponse(HTTPError(400, "The request could not be read."), context)
         } catch let error as MariaDBError where error.isUnavailable {
