@@ -27,14 +27,15 @@ struct SeedBenchCommand: ParsableCommand {
         let database = Database(config: config.database, logger: logger)
         let cities = CityStore(database: database)
         let hoods = (1...20).map { "District \($0)" }
-        let specs: [(slug: String, name: String, zone: String, posts: Int, korean: Bool)] = [
-            ("metropolis", "Metropolis", "America/New_York", posts, false),
-            ("smallville", "Smallville", "America/Chicago", smallPosts, false),
-            ("hanseong", "Hanseong", "Asia/Seoul", smallPosts, true),
+        let specs: [(slug: String, name: String, zone: String, currency: Currency, posts: Int, korean: Bool)] = [
+            ("metropolis", "Metropolis", "America/New_York", .usd, posts, false),
+            ("smallville", "Smallville", "America/Chicago", .usd, smallPosts, false),
+            ("hanseong", "Hanseong", "Asia/Seoul", .krw, smallPosts, true),
         ]
         var corpusCities: [BenchCorpus.City] = []
         for spec in specs {
-            let city = try cities.create(slug: spec.slug, name: spec.name, timeZone: spec.zone, neighbourhoods: hoods)
+            let city = try cities.create(slug: spec.slug, name: spec.name, timeZone: spec.zone, currency: spec.currency,
+                                         neighbourhoods: hoods)
             let existing = try database.read("SELECT COUNT(*) AS n FROM posts WHERE city_id = \(city.id)").first
             if try existing?.decode("n", as: Int64.self) ?? 0 > 0 {
                 print("\(spec.slug) already has posts; skipping it")

@@ -41,11 +41,11 @@ import Testing
     }
 
     @Test func apiAnswersAreSnakeCase() throws {
-        let hit = SearchHit(id: 1, title: "t", priceMinor: 5, category: "c", neighbourhood: nil, createdAt: Date(), thumbnail: nil)
+        let hit = SearchHit(id: 1, title: "t", priceMinor: 5, currency: .krw, category: "c", neighbourhood: nil, createdAt: Date(), thumbnail: nil)
         let page = SearchHandler.APIPage(city: "x", posts: [hit], nextCursor: "c", newPosts: 2)
         let user = User(id: 1, email: "a@b.example", role: .user, emailVerified: true)
         let all = try encodedKeys(page) + encodedKeys(["user": user])
         #expect(all.allSatisfy(isSnakeCase), "\(all.filter { !isSnakeCase($0) })")
-        #expect(Set(all).isSuperset(of: ["next_cursor", "new_posts", "price_minor", "created_at", "email_verified"]))
+        #expect(Set(all).isSuperset(of: ["next_cursor", "new_posts", "price_minor", "currency", "created_at", "email_verified"]))
     }
 }

@@ -141,12 +141,44 @@ import MariaDB
             let c = try MariaDBConnection(address: config.primary, config: config)
             defer { c.close() }
             do {
-                try c.execute("INSERT INTO cities (slug, name, time_zone) VALUES (\("admin"), \("Admin"), \("UTC"))")
+                try c.execute("INSERT INTO cities (slug, name, time_zone, currency) VALUES (\("admin"), \("Admin"), \("UTC"), 'USD')")
                 Issue.record("reserved slug accepted")
             } catch let e as MariaDBError {
                 #expect(e.code == .constraintViolation)
             }
-            try c.execute("INSERT INTO cities (slug, name, time_zone) VALUES (\("seoul"), \("서울"), \("Asia/Seoul"))")
+            try c.execute("INSERT INTO cities (slug, name, time_zone, currency) VALUES (\("seoul"), \("서울"), \("Asia/Seoul"), 'KRW')")
+        }
+    }
+
+    /// 0008: a city is created with its currency or not at all, and cities that existed
+    /// before get USD (what their prices were shown in until then).
+    @Test func cityCurrencyMigration() throws {
+        let sqlDir = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("sql")
+        try withScratch { config, dir in
+            let files = try FileManager.default.contentsOfDirectory(atPath: sqlDir.path).filter { $0.hasSuffix(".sql") }
+            for file in files where file < "0008" {
+                try FileManager.default.copyItem(at: sqlDir.appendingPathComponent(file), to: dir.appendingPathComponent(file))
+            }
+            let m = Migrator(config: config, directory: dir)
+            try m.migrate()
+            let c = try MariaDBConnection(address: config.primary, config: config)
+            defer { c.close() }
+            try c.execute("INSERT INTO cities (slug, name, time_zone) VALUES (\("oldtown"), \("Old Town"), \("UTC"))")
+            try FileManager.default.copyItem(at: sqlDir.appendingPathComponent("0008_city_currency.sql"),
+                                             to: dir.appendingPathComponent("0008_city_currency.sql"))
+            #expect(try m.migrate() == [8])
+            #expect(try c.query("SELECT currency FROM cities WHERE slug = 'oldtown'").first?.decode("currency", as: String.self) == "USD")
+            for insert: SQL in [
+                "INSERT INTO cities (slug, name, time_zone) VALUES (\("newtown"), \("New Town"), \("UTC"))",
+                "INSERT INTO cities (slug, name, time_zone, currency) VALUES (\("newtown"), \("New Town"), \("UTC"), 'usd')",
+            ] {
+                do {
+                    try c.execute(insert)
+                    Issue.record("a city without a valid currency was created: \(insert)")
+                } catch is MariaDBError {}
+            }
+            try c.execute("INSERT INTO cities (slug, name, time_zone, currency) VALUES (\("newtown"), \("New Town"), \("UTC"), 'EUR')")
         }
     }
 

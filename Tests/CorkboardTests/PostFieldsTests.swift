@@ -11,15 +11,23 @@ import Testing
         return f
     }
 
-    @Test func parsesHTMLPrices() throws {
-        #expect(try PostFields.parsePrice("12.50") == 1250)
-        #expect(try PostFields.parsePrice("12.5") == 1250)
-        #expect(try PostFields.parsePrice("12") == 1200)
-        #expect(try PostFields.parsePrice("$1,234.05") == 123_405)
-        #expect(try PostFields.parsePrice("  ") == nil)
-        for bad in ["-1", "abc", "12.345", "1e3", "12.", ".5", "0x10", "１２"] {
-            #expect(throws: HTTPError.self) { try PostFields.parsePrice(bad) }
-        }
+    @Test func typedPriceIsReadInTheCitysCurrency() throws {
+        var f = PostFields()
+        f.priceText = "300000"
+        #expect(try f.price(in: .krw) == .set(300_000))
+        #expect(try f.price(in: .eur) == .set(30_000_000))
+        f.priceText = "12.50"
+        #expect(try f.price(in: .eur) == .set(1250))
+        #expect(throws: HTTPError.self) { try f.price(in: .krw) }
+        f.priceText = "  "
+        #expect(try f.price(in: .usd) == .null)
+        f.priceText = "2000000000"   // two billion euros: above the ceiling
+        #expect(throws: HTTPError.self) { try f.price(in: .eur) }
+        // Without typed text the API's integer stands, whatever the currency.
+        var api = PostFields()
+        #expect(try api.price(in: .krw) == .absent)
+        api.priceMinor = .set(300_000)
+        #expect(try api.price(in: .krw) == .set(300_000))
     }
 
     @Test func normalisesAndRequiresFieldsOnCreate() throws {

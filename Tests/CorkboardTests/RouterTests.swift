@@ -113,13 +113,6 @@ import Testing
         #expect(outer.text == "<div><b>a&amp;b</b></div>")
     }
 
-    @Test func prices() {
-        #expect(Layout.price(nil) == "free")
-        #expect(Layout.price(1250) == "$12.50")
-        #expect(Layout.price(1205) == "$12.05")
-        #expect(Layout.price(4000) == "$40")
-    }
-
     /// Literals are `StaticString`s, so a string built at run time cannot become markup
     /// through `HTML(stringLiteral:)`; `HTML(unsafeRaw:)` is the only way in.
     @Test func onlySourceLiteralsAreMarkup() {

@@ -28,7 +28,7 @@ def csrf(page: str) -> str:
 
 
 def form_parts(token, **fields):
-    base = {"csrf_token": token, "photos_sent": "1", "title": f"Lamp {time.time()}", "price": "12.50",
+    base = {"csrf_token": token, "photos_sent": "1", "title": f"Lamp {time.time()}", "price": "12000",
             "city": "seoul", "neighbourhood": "mapo", "category": "furniture", "location_text": "",
             "description": "A lamp.\n\nWorks."}
     base.update(fields)
@@ -44,7 +44,7 @@ def test_form_without_javascript_posts_everything_at_once(stack, poster):
     assert r.status_code == 303, r.text
     post_url = r.headers["Location"]
     page = poster.get(stack.url(post_url), timeout=30).text
-    assert "$12.50" in page and page.count('<li><a href="/images/') == 2
+    assert "₩12,000" in page and page.count('<li><a href="/images/') == 2   # Seoul prices are in won
     assert f'href="{post_url}/edit"' in page and f'action="{post_url}/delete"' in page
     # Another viewer sees the same post page, without the owner controls.
     title = re.search(r"<h1[^>]*>(.*?)</h1>", page, re.S).group(1)

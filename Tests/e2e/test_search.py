@@ -28,11 +28,12 @@ def fmt(dt):
 class City:
     """A fresh city with neighbourhoods and a poster, and the posts seeded into it."""
 
-    def __init__(self, stack, time_zone="UTC"):
+    def __init__(self, stack, time_zone="UTC", currency="USD"):
         self.stack = stack
         self.slug = "s" + uuid.uuid4().hex[:10]
         self.tz = time_zone
-        stack.sql("INSERT INTO cities (slug, name, time_zone) VALUES (%s, %s, %s)", self.slug, "Testville " + self.slug, time_zone)
+        stack.sql("INSERT INTO cities (slug, name, time_zone, currency) VALUES (%s, %s, %s, %s)",
+                  self.slug, "Testville " + self.slug, time_zone, currency)
         self.id = int(stack.sql("SELECT id FROM cities WHERE slug = %s", self.slug)[0][0])
         for name in ("north", "south", "east"):
             stack.sql("INSERT INTO neighbourhoods (city_id, slug, name) VALUES (%s, %s, %s)", self.id, name, name.title())

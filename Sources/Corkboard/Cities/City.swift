@@ -6,6 +6,8 @@ public struct City: Sendable, Codable {
     public var slug: String
     public var name: String
     public var timeZone: String
+    /// What its posts' prices are in (`posts.price_minor` counts this currency's minor unit).
+    public var currency: Currency
 
     /// Path segments the site uses itself; a city may never take one of them as its slug.
     public static let reservedSlugs: Set<String> = [
@@ -26,10 +28,19 @@ public struct City: Sendable, Codable {
         return nil
     }
 
+    init(id: Int64, slug: String, name: String, timeZone: String, currency: Currency) {
+        self.id = id
+        self.slug = slug
+        self.name = name
+        self.timeZone = timeZone
+        self.currency = currency
+    }
+
     init(row: Row) throws {
         id = try row.decode("id", as: Int64.self)
         slug = try row.decode("slug", as: String.self)
         name = try row.decode("name", as: String.self)
         timeZone = try row.decode("time_zone", as: String.self)
+        currency = try Currency(storedCode: try row.decode("currency", as: String.self))
     }
 }

@@ -8,23 +8,25 @@ public struct CityStore {
     public init(database: Database) { self.database = database }
 
     public func all() throws -> [City] {
-        try database.read("SELECT id, slug, name, time_zone FROM cities ORDER BY name").map(City.init(row:))
+        try database.read("SELECT id, slug, name, time_zone, currency FROM cities ORDER BY name").map(City.init(row:))
     }
 
     public func find(slug: String) throws -> City? {
-        try database.read("SELECT id, slug, name, time_zone FROM cities WHERE slug = \(slug)").first.map(City.init(row:))
+        try database.read("SELECT id, slug, name, time_zone, currency FROM cities WHERE slug = \(slug)").first.map(City.init(row:))
     }
 
-    /// Creates a city (or returns the existing one with that slug) with its neighbourhoods.
+    /// Creates a city (or updates the one with that slug) with its neighbourhoods. The
+    /// currency has no default: prices are stored in its minor unit, so guessing it would
+    /// misread every price (the column refuses an insert without one, too).
     @discardableResult
-    public func create(slug: String, name: String, timeZone: String, neighbourhoods: [String]) throws -> City {
+    public func create(slug: String, name: String, timeZone: String, currency: Currency, neighbourhoods: [String]) throws -> City {
         if let problem = City.slugProblem(slug) {
             throw HTTPError.badRequest("The city slug `\(slug)` \(problem).", field: "slug")
         }
         try database.transaction { conn in
             _ = try conn.execute("""
-                INSERT INTO cities (slug, name, time_zone) VALUES (\(slug), \(name), \(timeZone))
-                ON DUPLICATE KEY UPDATE name = VALUES(name), time_zone = VALUES(time_zone)
+                INSERT INTO cities (slug, name, time_zone, currency) VALUES (\(slug), \(name), \(timeZone), \(currency.code))
+                ON DUPLICATE KEY UPDATE name = VALUES(name), time_zone = VALUES(time_zone), currency = VALUES(currency)
                 """)
             for hood in neighbourhoods {
                 let hoodSlug = Slug.make(hood)

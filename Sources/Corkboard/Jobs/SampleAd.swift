@@ -2,6 +2,7 @@
 struct SampleAd {
     var category: String
     var title: String
+    /// In US cents; the seeder scales it to each city's currency (`Seeder.cities`).
     var price: Int64
     var description: String
 

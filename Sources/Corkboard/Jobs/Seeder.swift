@@ -14,10 +14,14 @@ public struct Seeder {
         self.logger = logger
     }
 
-    public static let cities: [(slug: String, name: String, timeZone: String, neighbourhoods: [String])] = [
-        ("lisbon", "Lisbon", "Europe/Lisbon", ["Alfama", "Baixa", "Belém", "Campo de Ourique", "Graça", "Príncipe Real"]),
-        ("seoul", "Seoul", "Asia/Seoul", ["Gangnam", "Hongdae", "Itaewon", "Jongno", "Mapo", "Songpa"]),
-        ("chicago", "Chicago", "America/Chicago", ["Hyde Park", "Lincoln Park", "Logan Square", "Pilsen", "Wicker Park"]),
+    /// The sample cities. `centScale` turns a sample price (written in US cents) into the
+    /// city's minor unit at a round, roughly realistic rate: a $180 table is €180 in Lisbon
+    /// and ₩234,000 in Seoul (13 won to the cent).
+    public static let cities: [(slug: String, name: String, timeZone: String, currency: Currency, centScale: Int64,
+                                neighbourhoods: [String])] = [
+        ("lisbon", "Lisbon", "Europe/Lisbon", .eur, 1, ["Alfama", "Baixa", "Belém", "Campo de Ourique", "Graça", "Príncipe Real"]),
+        ("seoul", "Seoul", "Asia/Seoul", .krw, 13, ["Gangnam", "Hongdae", "Itaewon", "Jongno", "Mapo", "Songpa"]),
+        ("chicago", "Chicago", "America/Chicago", .usd, 1, ["Hyde Park", "Lincoln Park", "Logan Square", "Pilsen", "Wicker Park"]),
     ]
 
     public static let categories: [(slug: String, name: String)] = [
@@ -32,7 +36,8 @@ public struct Seeder {
     public func run(postsPerCity: Int = 40) throws {
         let cityStore = CityStore(database: database)
         for city in Self.cities {
-            try cityStore.create(slug: city.slug, name: city.name, timeZone: city.timeZone, neighbourhoods: city.neighbourhoods)
+            try cityStore.create(slug: city.slug, name: city.name, timeZone: city.timeZone, currency: city.currency,
+                                 neighbourhoods: city.neighbourhoods)
         }
         for (index, category) in Self.categories.enumerated() {
             _ = try database.write("""
@@ -63,13 +68,15 @@ public struct Seeder {
         var postIDs: [Int64] = []
         try database.transaction { conn in
             for city in try cityStore.all() {
+                let scale = Self.cities.first { $0.slug == city.slug }?.centScale ?? 1
                 let hoods = try conn.query("SELECT id FROM neighbourhoods WHERE city_id = \(city.id)").map { try $0.decode("id", as: Int64.self) }
                 for i in 0..<postsPerCity {
                     let sample = SampleAd.all[(i + Int(city.id)) % SampleAd.all.count]
                     let age = Double(i) * (6.5 * 86_400 / Double(max(postsPerCity, 1))) + Double(generator.next() % 600)
                     let created = now.addingTimeInterval(-age)
                     let hood: Int64? = hoods.isEmpty || i % 5 == 4 ? nil : hoods[Int(generator.next() % UInt64(hoods.count))]
-                    let price: Int64? = sample.category == "free" ? nil : sample.price + Int64(generator.next() % 20) * 100
+                    let cents = sample.price + Int64(generator.next() % 20) * 100
+                    let price: Int64? = sample.category == "free" ? nil : cents * scale
                     let inserted = try conn.execute("""
                         INSERT INTO posts (user_id, city_id, neighbourhood_id, category_id, title, description,
                                            price_minor, location_text, created_at, updated_at)

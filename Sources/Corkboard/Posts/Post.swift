@@ -14,7 +14,9 @@ public struct Post: Sendable, Codable {
     public var categorySlug: String
     public var title: String
     public var description: String
+    /// In the minor unit of `currency`, its city's; nil for no price ("free").
     public var priceMinor: Int64?
+    public var currency: Currency
     public var locationText: String?
     public var createdAt: Date
     public var updatedAt: Date
@@ -44,6 +46,7 @@ public struct Post: Sendable, Codable {
         title = try row.decode("title", as: String.self)
         description = try row.decode("description", as: String.self)
         priceMinor = try row.decode("price_minor", as: Int64?.self)
+        currency = try Currency(storedCode: try row.decode("city_currency", as: String.self))
         locationText = try row.decode("location_text", as: String?.self)
         createdAt = try row.decode("created_at", as: Date.self)
         updatedAt = try row.decode("updated_at", as: Date.self)

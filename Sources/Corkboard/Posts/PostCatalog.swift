@@ -20,7 +20,6 @@ public struct PostCatalog {
         }
     }
 
-    public func cities() throws -> [Choice] { try choices("SELECT id, slug, name FROM cities ORDER BY name") }
     public func categories() throws -> [Choice] { try choices("SELECT id, slug, name FROM categories ORDER BY sort, name") }
     /// Every neighbourhood with its city's slug, for the form (grouped per city).
     public func neighbourhoods() throws -> [(city: String, choice: Choice)] {
@@ -39,6 +38,14 @@ public struct PostCatalog {
             throw HTTPError.badRequest("There is no city “\(slug)”.", field: "city")
         }
         return id
+    }
+
+    /// The currency of the city with `id`, which a post's typed price is read in.
+    public func currency(cityID: Int64) throws -> Currency {
+        guard let row = try database.read("SELECT currency FROM cities WHERE id = \(cityID)").first else {
+            throw HTTPError.badRequest("There is no such city.", field: "city")
+        }
+        return try Currency(storedCode: try row.decode("currency", as: String.self))
     }
 
     public func categoryID(_ slug: String) throws -> Int64 {

@@ -5,7 +5,11 @@ import Foundation
 public struct PostFields {
     public var title: String?
     public var description: String?
+    /// In the minor unit of the post's city's currency (the API's integer form).
     public var priceMinor: Patch<Int64> = .absent
+    /// The price as typed in a form ("12.50", "₩300,000"): read in the currency of the post's
+    /// city once the writer knows the city (`price(in:)`), and then it wins over `priceMinor`.
+    public var priceText: String?
     public var city: String?
     public var neighbourhood: Patch<String> = .absent
     public var category: String?
@@ -70,10 +74,7 @@ public struct PostFields {
         } else if creating {
             throw HTTPError.badRequest("The description is required.", field: "description")
         }
-        if case .set(let p) = priceMinor {
-            guard p >= 0 else { throw HTTPError.badRequest("The price cannot be negative.", field: "price") }
-            guard p <= Self.maxPriceMinor else { throw HTTPError.badRequest("The price is too large.", field: "price") }
-        }
+        if case .set(let p) = priceMinor { try Self.checkPrice(p) }
         if case .set(let l) = locationText {
             let trimmed = l.trimmingCharacters(in: .whitespacesAndNewlines)
             guard Self.length(trimmed) <= Self.maxLocation else {
@@ -89,28 +90,19 @@ public struct PostFields {
         }
     }
 
-    /// "12", "12.5", "12.50", "1,234.00" → minor units; nil for empty (free). Throws a 400 for
-    /// anything else (negative, letters, more than two decimals).
-    public static func parsePrice(_ text: String) throws -> Int64? {
-        let t = text.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: ",", with: "")
-            .replacingOccurrences(of: "$", with: "")
-        if t.isEmpty { return nil }
-        if t.hasPrefix("-") { throw HTTPError.badRequest("The price cannot be negative.", field: "price") }
-        let parts = t.split(separator: ".", omittingEmptySubsequences: false)
-        guard parts.count <= 2, let wholeText = parts.first, !wholeText.isEmpty,
-              wholeText.allSatisfy({ $0.isASCII && $0.isNumber }), wholeText.count <= 10,
-              let whole = Int64(wholeText) else {
-            throw HTTPError.badRequest("The price must be a number such as 12 or 12.50.", field: "price")
-        }
-        var cents: Int64 = 0
-        if parts.count == 2 {
-            let frac = parts[1]
-            guard (1...2).contains(frac.count), frac.allSatisfy({ $0.isASCII && $0.isNumber }) else {
-                throw HTTPError.badRequest("The price must be a number such as 12 or 12.50.", field: "price")
-            }
-            cents = Int64(frac)! * (frac.count == 1 ? 10 : 1)
-        }
-        return whole * 100 + cents
+    /// The price to store, in `currency`'s minor unit: the typed `priceText` read in it when
+    /// one was sent, else `priceMinor`: absent keeps the price, null clears it. Throws a 400
+    /// naming `price`.
+    public func price(in currency: Currency) throws -> Patch<Int64> {
+        guard let priceText else { return priceMinor }
+        let minor = try currency.parse(priceText, field: "price")
+        if let minor { try Self.checkPrice(minor) }
+        return Patch(minor)
+    }
+
+    static func checkPrice(_ minor: Int64) throws {
+        guard minor >= 0 else { throw HTTPError.badRequest("The price cannot be negative.", field: "price") }
+        guard minor <= maxPriceMinor else { throw HTTPError.badRequest("The price is too large.", field: "price") }
     }
 
     /// The repost fingerprint: the same title (case and spacing aside) and description.

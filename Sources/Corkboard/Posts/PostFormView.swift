@@ -21,7 +21,7 @@ enum PostFormView {
         init(post: Post) {
             title = post.title
             description = post.description
-            price = post.priceMinor.map { String(format: "%d.%02d", $0 / 100, $0 % 100) } ?? ""
+            price = post.currency.format(post.priceMinor, .input)
             city = post.citySlug
             neighbourhood = post.neighbourhoodSlug ?? ""
             category = post.categorySlug
@@ -45,6 +45,15 @@ enum PostFormView {
         func options(_ choices: [PostCatalog.Choice], selected: String) -> [HTML] {
             choices.map { c in "<option value=\"\(c.slug)\"\(.attribute("selected", if: c.slug == selected))>\(c.name)</option>" }
         }
+        // A price is typed in its city's currency: each city names its own, and so does the
+        // price's label once a city is chosen.
+        let cities = try CityStore(database: context.database).all()
+        let cityOptions: [HTML] = cities.map { c in
+            "<option value=\"\(c.slug)\"\(.attribute("selected", if: c.slug == values.city))>\(c.name) (\(c.currency.code))</option>"
+        }
+        let currency = cities.first { $0.slug == values.city }?.currency
+        let priceUnit: HTML = currency.map { "(\($0.symbol), \($0.code))" } ?? "(in the city’s currency)"
+        let priceMode: HTML = currency?.minorDigits == 0 ? "numeric" : "decimal"
         var hoodGroups: [HTML] = []
         var lastCity = ""
         for (city, hood) in try catalog.neighbourhoods() {
@@ -74,8 +83,8 @@ enum PostFormView {
             <input type="hidden" name="csrf_token" value="\(try context.csrfToken())">
             <input type="hidden" name="photos_sent" value="1">
             <p><label>Title <input name="title" required maxlength="120" value="\(values.title)"></label></p>
-            <p><label>Price <input name="price" inputmode="decimal" placeholder="free" value="\(values.price)"></label></p>
-            <p><label>City <select name="city" required><option value="">Choose…</option>\(options(try catalog.cities(), selected: values.city))</select></label></p>
+            <p><label>Price <span class="currency">\(priceUnit)</span> <input name="price" inputmode="\(priceMode)" placeholder="free" value="\(values.price)"></label></p>
+            <p><label>City <select name="city" required><option value="">Choose…</option>\(cityOptions)</select></label></p>
             <p><label>Neighbourhood <select name="neighbourhood"><option value="">(none)</option>\(hoodGroups)</select></label></p>
             <p><label>Category <select name="category" required><option value="">Choose…</option>\(options(try catalog.categories(), selected: values.category))</select></label></p>
             <p><label>Where <input name="location_text" maxlength="200" value="\(values.locationText)"></label></p>

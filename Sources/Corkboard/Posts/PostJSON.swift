@@ -1,13 +1,15 @@
 import Foundation
 
-/// A post in API responses. Prices are integer minor units (cents), null when free; photos in
-/// the poster's order, each with the id a later edit's `photos` list refers to.
+/// A post in API responses. Prices are integers in the minor unit of `currency` (the city's
+/// ISO 4217 code: cents for EUR and USD, won for KRW), null when free; photos in the poster's
+/// order, each with the id a later edit's `photos` list refers to.
 public struct PostJSON: Codable, Sendable {
     public var id: Int64
     public var url: String
     public var title: String
     public var description: String
     public var price_minor: Int64?
+    public var currency: Currency
     public var city: String
     public var neighbourhood: String?
     public var category: String
@@ -20,7 +22,7 @@ public struct PostJSON: Codable, Sendable {
     public var version: Int
 
     enum CodingKeys: String, CodingKey {
-        case id, url, title, description, price_minor, city, neighbourhood, category, location_text, photos
+        case id, url, title, description, price_minor, currency, city, neighbourhood, category, location_text, photos
         case created_at, updated_at, expires_at, expired, version
     }
 
@@ -32,6 +34,7 @@ public struct PostJSON: Codable, Sendable {
         try c.encode(title, forKey: .title)
         try c.encode(description, forKey: .description)
         try c.encode(price_minor, forKey: .price_minor)
+        try c.encode(currency, forKey: .currency)
         try c.encode(city, forKey: .city)
         try c.encode(neighbourhood, forKey: .neighbourhood)
         try c.encode(category, forKey: .category)
@@ -50,6 +53,7 @@ public struct PostJSON: Codable, Sendable {
         title = post.title
         description = post.description
         price_minor = post.priceMinor
+        currency = post.currency
         city = post.citySlug
         neighbourhood = post.neighbourhoodSlug
         category = post.categorySlug

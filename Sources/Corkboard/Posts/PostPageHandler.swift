@@ -77,7 +77,7 @@ enum PostPageHandler {
         return """
             <article class="post" data-post-id="\(post.id)">
             <h1>\(post.title)</h1>
-            <p class="price">\(Layout.price(post.priceMinor))</p>
+            <p class="price">\(post.currency.format(post.priceMinor))</p>
             <p class="meta">\(meta)</p>
             \(first)\(gallery)<div class="description">\(post.paragraphsHTML)</div></article>
             """

@@ -9,7 +9,7 @@ import Foundation
 /// refilled.
 struct PostRequestReader {
     let context: RequestContext
-    /// True for the HTML form: `price` is "12.50", not minor units.
+    /// True for the HTML form: `price` is typed text ("12.50"), not minor units.
     let htmlForm: Bool
 
     /// What a multipart read produced: the fields, the text pairs (for CSRF and refilling the
@@ -124,7 +124,7 @@ struct PostRequestReader {
         if let n = value("neighbourhood") { f.neighbourhood = n.isEmpty ? .null : .set(n) }
         if let l = value("location_text") { f.locationText = .set(l) }
         if let p = value("price") {
-            f.priceMinor = Patch(try PostFields.parsePrice(p))
+            f.priceText = p
         } else if let p = value("price_minor") {
             let t = p.trimmingCharacters(in: .whitespaces)
             if t.isEmpty { f.priceMinor = .null } else {

@@ -33,6 +33,7 @@ public struct PostWriter {
         let categoryID = try catalog.categoryID(fields.category!)
         var hoodID: Int64?
         if case .set(let slug) = fields.neighbourhood { hoodID = try catalog.neighbourhoodID(slug, cityID: cityID) }
+        let price = try fields.price(in: catalog.currency(cityID: cityID)).applied(to: nil)
         let photos = fields.photos ?? []
         try storeFresh(photos)
         let title = fields.title!, description = fields.description!
@@ -40,7 +41,6 @@ public struct PostWriter {
         return try transactionRetryingDeadlocks { conn in
             try checkLimits(conn, userID: user.id, cityID: cityID, content: content, now: now)
             let refs = try claim(conn, photos, userID: user.id, keeping: keeping)
-            let price = fields.priceMinor.applied(to: nil)
             let location = fields.locationText.applied(to: nil)
             let id = Int64(try conn.execute("""
                 INSERT INTO posts (user_id, city_id, neighbourhood_id, category_id, title, description, price_minor,
@@ -74,7 +74,7 @@ public struct PostWriter {
             }
             let title = fields.title ?? current.title
             let description = fields.description ?? current.description
-            let price = fields.priceMinor.applied(to: current.priceMinor)
+            let price = try fields.price(in: catalog.currency(cityID: cityID)).applied(to: current.priceMinor)
             let location = fields.locationText.applied(to: current.locationText)
             let content = PostFields.contentHash(title: title, description: description)
             _ = try conn.execute("""

@@ -5,7 +5,9 @@ import MariaDB
 public struct SearchHit: Sendable, Encodable {
     public var id: Int64
     public var title: String
+    /// In the minor unit of `currency`, the city's.
     public var priceMinor: Int64?
+    public var currency: Currency
     public var category: String
     public var neighbourhood: String?
     public var createdAt: Date
@@ -81,7 +83,7 @@ public struct SearchEngine {
                                     fingerprint: fingerprint, sort: request.sort)
             }
         }
-        var page = SearchPage(hits: try details(keys.map(\.id)), next: next)
+        var page = SearchPage(hits: try details(keys.map(\.id), currency: request.city.currency), next: next)
         if request.cursor != nil {
             let row = try database.read(plan.newer(than: walkStart, cap: 100)).first
             page.newPosts = Int(try row?.decode("n", as: Int64.self) ?? 0)
@@ -109,8 +111,9 @@ public struct SearchEngine {
         return terms[best.index]
     }
 
-    /// The shown posts, in the order of `ids`; deleted ones drop out.
-    func details(_ ids: [Int64]) throws -> [SearchHit] {
+    /// The shown posts, in the order of `ids`; deleted ones drop out. Their prices are in
+    /// `currency`, the city's.
+    func details(_ ids: [Int64], currency: Currency) throws -> [SearchHit] {
         guard !ids.isEmpty else { return [] }
         let rows = try database.read("""
             SELECT p.id, p.title, p.price_minor, p.created_at, c.name AS category, n.name AS neighbourhood,
@@ -122,6 +125,7 @@ public struct SearchEngine {
         for row in rows {
             let thumb = try row.decode("thumb", as: [UInt8]?.self)
             let hit = SearchHit(id: try row.decode("id"), title: try row.decode("title"), priceMinor: try row.decode("price_minor"),
+                                currency: currency,
                                 category: try row.decode("category"), neighbourhood: try row.decode("neighbourhood"),
                                 createdAt: try row.decode("created_at"), thumbnail: thumb.map(SearchThumbnail.path))
             byID[hit.id] = hit

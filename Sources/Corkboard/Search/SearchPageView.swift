@@ -21,7 +21,7 @@ struct SearchPageView {
                 ?? "<span class=\"thumb none\"></span>"
             let hood: HTML = hit.neighbourhood.map { " <span class=\"hood\">(\($0))</span>" } ?? ""
             return """
-                <li class="post" id="p\(hit.id)" data-page="\(thisPage)"><a href="/post/\(hit.id)">\(thumb)<span class="title">\(hit.title)</span></a> <span class="price">\(Layout.price(hit.priceMinor))</span>\(hood)
+                <li class="post" id="p\(hit.id)" data-page="\(thisPage)"><a href="/post/\(hit.id)">\(thumb)<span class="title">\(hit.title)</span></a> <span class="price">\(hit.currency.format(hit.priceMinor))</span>\(hood)
                 <span class="meta">\(hit.category) · \(Layout.age(hit.createdAt, now: now))</span></li>
 
                 """
@@ -75,6 +75,9 @@ struct SearchPageView {
         let sorts: [HTML] = SearchSort.allCases.map {
             "<option value=\"\($0.rawValue)\"\(.attribute("selected", if: $0.rawValue == value("sort")))>\($0.label)</option>"
         }
+        let currency = city.currency
+        // The filters are typed in the city's currency: whole amounts where it has no minor unit.
+        let mode: HTML = currency.minorDigits == 0 ? "numeric" : "decimal"
         let message: HTML = error.map { "<p class=\"error\" role=\"alert\" data-field=\"\($0.field ?? "")\">\($0.message)</p>" } ?? ""
         return """
             <form class="search-form" method="get" action="/\(city.slug)/search">
@@ -83,8 +86,8 @@ struct SearchPageView {
             <label><input type="checkbox" name="titles" value="1"\(checked("titles"))> titles only</label></p>
             <p><select name="category" aria-label="Category">\(options(catalog.categories, "category", "All categories"))</select>
             <select name="neighbourhood" aria-label="Neighbourhood">\(options(catalog.neighbourhoods, "neighbourhood", "All neighbourhoods"))</select>
-            <input type="text" inputmode="decimal" name="min_price" value="\(value("min_price"))" size="6" placeholder="min $" aria-label="Lowest price">
-            <input type="text" inputmode="decimal" name="max_price" value="\(value("max_price"))" size="6" placeholder="max $" aria-label="Highest price">
+            <input type="text" inputmode="\(mode)" name="min_price" value="\(value("min_price"))" size="6" placeholder="min \(currency.symbol)" aria-label="Lowest price (\(currency.code))">
+            <input type="text" inputmode="\(mode)" name="max_price" value="\(value("max_price"))" size="6" placeholder="max \(currency.symbol)" aria-label="Highest price (\(currency.code))">
             <label><input type="checkbox" name="photos" value="1"\(checked("photos"))> has photos</label>
             <label><input type="checkbox" name="today" value="1"\(checked("today"))> posted today</label>
             <select name="sort" aria-label="Sort">\(sorts)</select>

@@ -12,7 +12,8 @@ public struct SearchRequest: Sendable {
     public var titlesOnly: Bool
     public var category: SearchCatalog.Entry?
     public var neighbourhood: SearchCatalog.Entry?
-    /// Price bounds in minor units (cents), inclusive.
+    /// Price bounds in the minor unit of the city's currency, inclusive; typed in its units
+    /// ("12.50" in Lisbon, "300000" in Seoul).
     public var minPrice: Int64?
     public var maxPrice: Int64?
     public var photosOnly: Bool
@@ -48,8 +49,8 @@ public struct SearchRequest: Sendable {
             }
             neighbourhood = entry
         }
-        minPrice = try value("min_price").map { try Self.price($0, "min_price") }
-        maxPrice = try value("max_price").map { try Self.price($0, "max_price") }
+        minPrice = try value("min_price").flatMap { try city.currency.parse($0, field: "min_price") }
+        maxPrice = try value("max_price").flatMap { try city.currency.parse($0, field: "max_price") }
         if let lo = minPrice, let hi = maxPrice, lo > hi {
             throw HTTPError.badRequest("The lowest price is above the highest price.", field: "min_price")
         }
@@ -88,8 +89,8 @@ public struct SearchRequest: Sendable {
         if titlesOnly { out.append(("titles", "1")) }
         if let category { out.append(("category", category.slug)) }
         if let neighbourhood { out.append(("neighbourhood", neighbourhood.slug)) }
-        if let minPrice { out.append(("min_price", Self.formatPrice(minPrice))) }
-        if let maxPrice { out.append(("max_price", Self.formatPrice(maxPrice))) }
+        if let minPrice { out.append(("min_price", city.currency.format(minPrice, .input))) }
+        if let maxPrice { out.append(("max_price", city.currency.format(maxPrice, .input))) }
         if photosOnly { out.append(("photos", "1")) }
         if today { out.append(("today", "1")) }
         if sort != .newest { out.append(("sort", sort.rawValue)) }
@@ -102,27 +103,6 @@ public struct SearchRequest: Sendable {
         case "1", "true", "on", "yes": return true
         default: throw HTTPError.badRequest("`\(field)` must be 1 or 0.", field: field)
         }
-    }
-
-    /// A price in whole units with at most two decimals ("120", "99.5", "12.25") as minor units.
-    static func price(_ text: String, _ field: String) throws -> Int64 {
-        let parts = text.split(separator: ".", omittingEmptySubsequences: false)
-        guard parts.count <= 2, let whole = Int64(parts[0]), whole >= 0, whole <= 1_000_000_000_000,
-              parts.count == 1 || (1...2).contains(parts[1].count) && parts[1].allSatisfy(\.isASCII) else {
-            throw HTTPError.badRequest("The price must be a number of at most two decimals, such as 120 or 99.50.", field: field)
-        }
-        var cents: Int64 = 0
-        if parts.count == 2 {
-            guard let c = Int64(parts[1]) else {
-                throw HTTPError.badRequest("The price must be a number of at most two decimals, such as 120 or 99.50.", field: field)
-            }
-            cents = parts[1].count == 1 ? c * 10 : c
-        }
-        return whole * 100 + cents
-    }
-
-    static func formatPrice(_ minor: Int64) -> String {
-        minor % 100 == 0 ? String(minor / 100) : String(format: "%lld.%02lld", minor / 100, minor % 100)
     }
 
     /// Midnight today in the city's time zone (UTC when the zone is unknown), as computed by

@@ -43,13 +43,6 @@ public enum Layout {
         response.body.insert(contentsOf: Array(notice.text.utf8), at: at.upperBound)
     }
 
-    /// Formats integer minor units (cents) as "12.50"; nil is "free".
-    public static func price(_ minor: Int64?) -> String {
-        guard let minor else { return "free" }
-        let whole = minor / 100, cents = abs(minor % 100)
-        return cents == 0 ? "$\(whole)" : "$\(whole).\(cents < 10 ? "0" : "")\(cents)"
-    }
-
     /// "3 hours ago" style age of a post.
     public static func age(_ date: Date, now: Date = Date()) -> String {
         let s = max(0, Int(now.timeIntervalSince(date)))

@@ -1,0 +1,117 @@
+/// A city's currency (ISO 4217): its code, the symbol shown with amounts and how many digits
+/// its minor unit has. Prices are stored as integers in the minor unit (cents for EUR and
+/// USD, won for KRW, which has none), so this is the one type that turns them into text and
+/// reads them back (`format`, `parse` in Currency+Parsing.swift).
+public struct Currency: Sendable, Hashable, CustomStringConvertible {
+    /// The ISO 4217 code, e.g. "KRW"; what `cities.currency` and the API's `currency` hold.
+    public let code: String
+    /// What pages show before an amount: "₩", "€", "$", or a code-like "CHF".
+    public let symbol: String
+    /// Digits of the minor unit: 0 for KRW and JPY, 2 for EUR and USD, 3 for KWD.
+    public let minorDigits: Int
+
+    init(_ code: String, _ symbol: String, _ minorDigits: Int) {
+        self.code = code
+        self.symbol = symbol
+        self.minorDigits = minorDigits
+    }
+
+    public static let eur = Currency("EUR", "€", 2)
+    public static let krw = Currency("KRW", "₩", 0)
+    public static let usd = Currency("USD", "$", 2)
+
+    /// The currencies a city may use, by code. Symbols follow English usage (CLDR's "en"
+    /// locale), so amounts read the same way across the site; minor digits are ISO 4217's.
+    static let known: [String: Currency] = Dictionary(uniqueKeysWithValues: [
+        eur, krw, usd,
+        Currency("AUD", "A$", 2), Currency("BRL", "R$", 2), Currency("CAD", "CA$", 2),
+        Currency("CHF", "CHF", 2), Currency("CLP", "CLP", 0), Currency("CNY", "CN¥", 2),
+        Currency("CZK", "CZK", 2), Currency("DKK", "DKK", 2), Currency("GBP", "£", 2),
+        Currency("HKD", "HK$", 2), Currency("HUF", "HUF", 2), Currency("IDR", "IDR", 2),
+        Currency("ILS", "₪", 2), Currency("INR", "₹", 2), Currency("ISK", "ISK", 0),
+        Currency("JPY", "¥", 0), Currency("KWD", "KWD", 3), Currency("MXN", "MX$", 2),
+        Currency("NOK", "NOK", 2), Currency("NZD", "NZ$", 2), Currency("PHP", "₱", 2),
+        Currency("PLN", "PLN", 2), Currency("SEK", "SEK", 2), Currency("SGD", "SGD", 2),
+        Currency("THB", "THB", 2), Currency("TRY", "TRY", 2), Currency("TWD", "NT$", 2),
+        Currency("VND", "₫", 0), Currency("ZAR", "ZAR", 2),
+    ].map { ($0.code, $0) })
+
+    /// The currency with ISO 4217 code `code` (upper case), nil when Corkboard does not know it.
+    public init?(code: String) {
+        guard let known = Self.known[code] else { return nil }
+        self = known
+    }
+
+    /// The currency a stored code names; a code Corkboard does not know is an operator's
+    /// mistake in `cities.currency`, reported with the codes that would work.
+    public init(storedCode code: String) throws {
+        guard let known = Self.known[code] else { throw UnknownCode(code: code) }
+        self = known
+    }
+
+    /// A currency code that is not in `Currency.known`.
+    public struct UnknownCode: Error, CustomStringConvertible {
+        public var code: String
+        public var description: String {
+            "unknown currency code \(code.debugDescription); known: \(Currency.known.keys.sorted().joined(separator: ", "))"
+        }
+    }
+
+    public var description: String { code }
+
+    /// How `format` writes an amount.
+    public enum Style: Sendable {
+        /// For people: the symbol and thousands grouped, "₩300,000", "€1,234.50", "$12".
+        case display
+        /// For form fields and links: digits and the decimal point only, "300000", "12.50";
+        /// `parse` reads it back unchanged.
+        case input
+    }
+
+    /// `minor` (an amount in the minor unit) as text. A whole amount leaves out its zero
+    /// decimals ("$12", not "$12.00"); otherwise all `minorDigits` are written ("€12.50").
+    /// nil (no price) is "free" for display and "" for input.
+    public func format(_ minor: Int64?, _ style: Style = .display) -> String {
+        guard let minor else { return style == .display ? "free" : "" }
+        let scale = Self.power(minorDigits)
+        let magnitude = minor.magnitude
+        let whole = String(magnitude / scale), fraction = magnitude % scale
+        var number = style == .display ? Self.grouped(whole) : whole
+        if fraction != 0 {
+            let digits = String(fraction)
+            number += "." + String(repeating: "0", count: minorDigits - digits.count) + digits
+        }
+        let sign = minor < 0 ? "-" : ""
+        guard style == .display else { return sign + number }
+        // A symbol that ends in a letter ("CHF") needs a space before the digits.
+        let gap = symbol.last?.isLetter == true ? " " : ""
+        return sign + symbol + gap + number
+    }
+
+    /// 10^digits as the unsigned magnitude type.
+    static func power(_ digits: Int) -> UInt64 {
+        (0..<digits).reduce(1) { value, _ in value * 10 }
+    }
+
+    /// "1234567" → "1,234,567".
+    static func grouped(_ digits: String) -> String {
+        var out = ""
+        for (i, ch) in digits.enumerated() {
+            if i > 0, (digits.count - i) % 3 == 0 { out += "," }
+            out.append(ch)
+        }
+        return out
+    }
+}
+
+extension Currency: Codable {
+    /// Encoded as its code, the way the API and the hot-post cache carry it.
+    public init(from decoder: Decoder) throws {
+        try self.init(storedCode: try decoder.singleValueContainer().decode(String.self))
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.singleValueContainer()
+        try c.encode(code)
+    }
+}
