@@ -58,7 +58,9 @@ struct UserCommand: ParsableCommand {
         func run() throws {
             let (config, logger) = options.load(label: "corkboard.user")
             let database = Database(config: config.database, logger: logger)
-            let count = try AccountDeletion(database: database, logger: logger).finishPending()
+            // No hot-post cache here: the posts were hidden (and every cache told) when marked.
+            let visibility = PostVisibility(database: database, files: PhotoFiles(root: config.imagesRoot), cache: nil, logger: logger)
+            let count = try AccountDeletion(visibility: visibility, logger: logger).finishPending()
             print("finished \(count) deletion(s)")
         }
     }

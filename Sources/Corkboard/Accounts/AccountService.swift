@@ -8,8 +8,8 @@ struct AccountService {
     let config: AccountsConfig
     let mail: AccountMail
     let logger: Logger
-    /// Drops posts from the hot-post cache of every worker on the host (their owner is gone).
-    var invalidatePost: (Int64) -> Void = { _ in }
+    /// How account deletion hides the user's posts (and everything that follows from that).
+    let visibility: PostVisibility
 
     init(_ context: RequestContext) {
         let c = context.app.config
@@ -17,7 +17,7 @@ struct AccountService {
         config = c.accounts
         mail = AccountMail(siteURL: c.siteURL, siteName: c.siteName)
         logger = context.app.logger
-        invalidatePost = { [app = context.app] in app.invalidatePost($0) }
+        visibility = context.app.visibility
     }
 
     var hasher: PasswordHasher { PasswordHasher(config: config) }
@@ -115,11 +115,8 @@ extension AccountService {
     /// Deletes the account after checking its password: hidden at once, then removed.
     func deleteAccount(_ user: User, password: String) throws {
         try checkPassword(user, password, field: "password")
-        let deletion = AccountDeletion(database: database, logger: logger)
-        let posts: [Int64] = try database.readPrimary("SELECT id FROM posts WHERE user_id = \(user.id) AND deleted_at IS NULL")
-            .map { try $0.decode("id", as: Int64.self) }
+        let deletion = AccountDeletion(visibility: visibility, logger: logger)
         try deletion.markDeleted(userID: user.id)
-        posts.forEach(invalidatePost)
         do {
             try deletion.finish(userID: user.id)
         } catch {

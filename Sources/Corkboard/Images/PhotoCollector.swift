@@ -5,11 +5,13 @@ import MariaDB
 /// `corkboard gc-photos`: deletes photo files nothing needs any more. Safe to run at any time
 /// and from several hosts at once.
 ///
-/// A photo is collected when no live post references it (photos of soft-deleted posts — a
-/// deleted post, or every post of a deleted account — count as unreferenced), no upload row
-/// holds it, and it was last used longer ago than the grace period (`photo_gc_grace`, longer
-/// than any request). Each photo is decided and deleted inside one transaction that holds its
-/// `photos` row lock (see `PhotoRegistry` for the writer's side), file first, row second.
+/// It is the safety net: a photo normally goes the moment its last use does (`PostVisibility`
+/// releases it right after the change commits). The collector catches what that missed (a
+/// worker killed between the commit and the release, a release that failed) and expired
+/// uploads. A photo is collected when nothing uses it (see `PhotoRegistry.isUsed`) and it was
+/// last used longer ago than the grace period (`photo_gc_grace`, longer than any request).
+/// Each photo is decided and deleted inside one transaction that holds its `photos` row lock
+/// (see `PhotoRegistry` for the writer's side), files first, row second.
 /// Then stray files — no `photos` row at all (a crash between write and registration cannot
 /// happen, but a restored backup can) and temporary files — older than the grace period go too.
 public struct PhotoCollector {
@@ -60,26 +62,9 @@ public struct PhotoCollector {
         return report
     }
 
-    /// Deletes one photo's files and row if, under its lock, it is still unreferenced and old.
+    /// Deletes one photo's files and row if, under its lock, it is still unused and old.
     private func collect(_ sha: [UInt8], cutoff: Date) throws -> Bool {
-        try database.transaction { conn in
-            guard let row = try conn.query("SELECT thumb_sha256, last_used_at FROM photos WHERE sha256 = \(sha) FOR UPDATE").first else { return false }
-            let thumb = try row.decode("thumb_sha256", as: [UInt8].self)
-            guard try row.decode("last_used_at", as: Date.self) < cutoff else { return false }
-            let referenced = try !conn.query("""
-                SELECT 1 FROM post_images pi JOIN posts p ON p.id = pi.post_id
-                WHERE pi.image_sha256 = \(sha) AND p.deleted_at IS NULL LIMIT 1 LOCK IN SHARE MODE
-                """).isEmpty
-            let uploaded = try !conn.query("SELECT 1 FROM uploads WHERE sha256 = \(sha) LIMIT 1 LOCK IN SHARE MODE").isEmpty
-            guard !referenced, !uploaded else { return false }
-            let thumbShared = try !conn.query("""
-                SELECT 1 FROM photos WHERE thumb_sha256 = \(thumb) AND sha256 <> \(sha) LIMIT 1 LOCK IN SHARE MODE
-                """).isEmpty
-            try files.remove(sha)
-            if !thumbShared { try files.remove(thumb) }
-            _ = try conn.execute("DELETE FROM photos WHERE sha256 = \(sha)")
-            return true
-        }
+        try database.transaction { try PhotoRegistry.removeIfUnused($0, sha, files: files, lastUsedBefore: cutoff) }
     }
 
     /// Files with no `photos` row (as display or thumbnail) and temporary files, older than the

@@ -4,7 +4,8 @@ import Foundation
 /// served by nginx as `/images/<first two hex>/<hex>.jpg` with immutable cache headers (the
 /// name changes whenever the bytes would). Files are written atomically — a temporary file in
 /// the same directory, fsync, rename, fsync of the directory — so a reader or a crash never
-/// sees half a photo. Only `PhotoCollector` deletes files.
+/// sees half a photo. Files are deleted only under their `photos` row lock (`PhotoRegistry`,
+/// `PhotoWrites.undo`) or, for files with no row, by `PhotoCollector`.
 public struct PhotoFiles: Sendable {
     public let root: String
 
@@ -27,10 +28,12 @@ public struct PhotoFiles: Sendable {
     }
 
     /// Writes `bytes` as the file for `sha256` unless it is already there (identical photos
-    /// share one file). The caller has registered the photo first (see `PhotoRegistry`), so the
-    /// collector cannot remove an existing file before the caller's row references it.
-    public func write(_ bytes: [UInt8], sha256: [UInt8]) throws {
-        if exists(sha256) { return }
+    /// share one file); true when this call created it. The caller holds the photo's row lock
+    /// (see `PhotoRegistry.store`), so nothing can remove an existing file before the caller's
+    /// transaction references it.
+    @discardableResult
+    public func write(_ bytes: [UInt8], sha256: [UInt8]) throws -> Bool {
+        if exists(sha256) { return false }
         let dir = "\(root)/\(Crypto.hex(sha256).prefix(2))"
         if mkdir(dir, 0o755) != 0 && errno != EEXIST { throw PhotoFileError.system("mkdir", dir, errno) }
         let final = path(sha256)
@@ -59,6 +62,7 @@ public struct PhotoFiles: Sendable {
         ok = true
         let dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         if dfd >= 0 { fsync(dfd); close(dfd) }
+        return true
     }
 
     /// Removes the file for `sha256`; a missing file is not an error.

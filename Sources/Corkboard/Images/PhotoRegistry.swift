@@ -3,14 +3,19 @@ import Logging
 import MariaDB
 
 /// The `photos` and `uploads` tables: which stored photos exist, who uploaded which, and the
-/// locking that keeps the collector from deleting a file a writer is about to reference.
+/// row lock that orders every writer and deleter of one photo's files.
 ///
-/// The protocol: a writer upserts the photo's row (`last_used_at = now`, committed on its own)
-/// *before* it writes the files, and locks the row again (`UPDATE … last_used_at`) inside the
-/// transaction that references it. The collector deletes a file only inside a transaction that
-/// holds that row's lock and sees no reference and an old `last_used_at`. So either the
-/// collector goes first (and the writer, arriving after, writes the file anew) or the writer
-/// does (and the collector sees a recent or referenced row and skips it).
+/// The protocol: every decision about a photo's files is taken under its `photos` row lock,
+/// inside a transaction. A writer registers the photo (upsert, which locks the row) and writes
+/// the missing files in the transaction that references it (`PhotoWrites`); a request that
+/// reuses a stored photo locks its row (`lock`) in the transaction that references it. A
+/// deleter (`removeIfUnused`, run right after a post stops using the photo, and the collector)
+/// locks the row, and removes the files and the row only when, seen through locking reads, no
+/// post that is not deleted and no upload uses it. So the two are ordered: either the deleter
+/// goes first (the row is gone: a writer with the bytes registers and writes them anew, a reuse
+/// by id is refused as unknown) or the writer does (the deleter sees its committed reference and
+/// keeps the files). The collector's grace period (`last_used_at`) is a second guard for
+/// anything outside this protocol, such as a worker of an older release during an upgrade.
 public struct PhotoRegistry {
     let database: Database
     let files: PhotoFiles
@@ -20,21 +25,17 @@ public struct PhotoRegistry {
         self.files = files
     }
 
-    /// Registers a processed photo and writes its files (if not already there).
-    public func store(_ photo: ProcessedPhoto) throws {
-        try database.write("""
-            INSERT INTO photos (sha256, thumb_sha256, width, height, bytes)
-            VALUES (\(photo.sha256), \(photo.thumbSHA256), \(photo.width), \(photo.height), \(photo.display.count))
-            ON DUPLICATE KEY UPDATE last_used_at = CURRENT_TIMESTAMP(6)
-            """)
-        try files.write(photo.display, sha256: photo.sha256)
-        try files.write(photo.thumb, sha256: photo.thumbSHA256)
-    }
-
-    /// Records that `userID` uploaded `sha256` and may attach it to a post until it expires.
-    public func recordUpload(userID: Int64, sha256: [UInt8], expiresIn seconds: Int) throws {
+    /// Stores a photo uploaded on its own (`POST /api/photos`) as a pending upload of `userID`,
+    /// usable in a post until it expires: the row, the files and the upload in one transaction,
+    /// the files it created removed again if that transaction fails.
+    public func storeUpload(_ photo: ProcessedPhoto, userID: Int64, expiresIn seconds: Int) throws {
         let expires = Date().addingTimeInterval(TimeInterval(seconds))
-        try database.write("INSERT INTO uploads (user_id, sha256, expires_at) VALUES (\(userID), \(sha256), \(expires))")
+        try database.transaction { conn in
+            try PhotoWrites.undoing(files: files) { writes in
+                try writes.store(photo, on: conn)
+                _ = try conn.execute("INSERT INTO uploads (user_id, sha256, expires_at) VALUES (\(userID), \(photo.sha256), \(expires))")
+            }
+        }
     }
 
     /// Inside the transaction that references `shas`: locks their rows and refreshes

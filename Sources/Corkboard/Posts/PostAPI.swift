@@ -10,7 +10,7 @@ enum PostAPI {
     }
 
     static func writer(_ context: RequestContext) -> PostWriter {
-        PostWriter(database: context.database, config: context.app.config, logger: context.app.logger)
+        PostWriter(visibility: context.app.visibility, config: context.app.config, logger: context.app.logger)
     }
 
     /// `POST /api/photos`: one photo (a multipart part named `photo`), processed and stored;
@@ -25,9 +25,8 @@ enum PostAPI {
             throw HTTPError.badRequest("Send exactly one photo, as a file part named photo.", field: "photo")
         }
         let config = context.app.config
-        try PhotoRegistry(database: context.database, files: PhotoFiles(root: config.imagesRoot)).store(photo)
         try PhotoRegistry(database: context.database, files: PhotoFiles(root: config.imagesRoot))
-            .recordUpload(userID: user.id, sha256: photo.sha256, expiresIn: config.posts.uploadExpiry)
+            .storeUpload(photo, userID: user.id, expiresIn: config.posts.uploadExpiry)
         let ref = PhotoRef(sha256: photo.sha256, thumbSHA256: photo.thumbSHA256, width: photo.width, height: photo.height)
         return JSONResponse.make(status: 201, ref.json)
     }
@@ -67,7 +66,6 @@ enum PostAPI {
         let read = try PostRequestReader(context: context, htmlForm: false).read()
         if let problem = read.problem { throw problem }
         try writer(context).update(id, user: user, fields: read.fields)
-        context.app.invalidatePost(id)
         return try respond(context, id: id, status: 200)
     }
 
@@ -77,7 +75,6 @@ enum PostAPI {
         let user = try context.requirePoster()
         try context.requireCSRF(form: nil)
         try writer(context).delete(id, user: user)
-        context.app.invalidatePost(id)
         return FastCGIResponse(status: 204, body: [])
     }
 

@@ -43,7 +43,6 @@ enum PostFormHandler {
         do {
             if let problem = read.problem { throw problem }
             try PostAPI.writer(context).update(post.id, user: user, fields: read.fields)
-            context.app.invalidatePost(post.id)
         } catch let error as HTTPError where error.status < 500 {
             return try PostFormView.render(context, action: "/post/\(post.id)/edit", heading: "Edit post",
                                            values: .init(form: read.form, keeping: try kept(context, read)),
@@ -58,7 +57,6 @@ enum PostFormHandler {
         try context.requireCSRF(form: form)
         let id = try PostAPI.postID(context)
         try PostAPI.writer(context).delete(id, user: user)
-        context.app.invalidatePost(id)
         return try FastCGIResponse.redirect(to: "/account/posts")
     }
 

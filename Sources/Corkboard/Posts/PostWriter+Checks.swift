@@ -55,30 +55,40 @@ extension PostWriter {
         }
     }
 
-    /// Registers and writes the files of photos processed in this request (before the transaction).
-    func storeFresh(_ photos: [PostFields.PhotoItem]) throws {
-        for case .fresh(let photo, _) in photos { try registry.store(photo) }
-    }
-
-    /// Inside the transaction: locks every photo's row and checks the poster may use it — kept
-    /// from the post, sent in this request, or an unexpired upload of theirs (which is spent).
-    func claim(_ conn: Transaction, _ photos: [PostFields.PhotoItem], userID: Int64, keeping: Set<[UInt8]>) throws -> [PhotoRef] {
-        let stored = try PhotoRegistry.lock(conn, photos.map(\.sha256))
-        var seen = Set<[UInt8]>()
-        var refs: [PhotoRef] = []
+    /// Inside the change: the photos of the post, in the poster's order. First the checks that
+    /// can refuse, before any file is written: photos referred to by id are locked and must be
+    /// kept from the post, or an unexpired upload of the poster's (which is spent). Then the
+    /// photos sent in this request are registered and their files written (`PostChange.store`).
+    func attach(_ change: inout PostChange, _ photos: [PostFields.PhotoItem], userID: Int64,
+                keeping: Set<[UInt8]>) throws -> [PhotoRef] {
+        var fresh: [[UInt8]: ProcessedPhoto] = [:]
+        var byID: [(sha: [UInt8], label: String)] = []
         for item in photos {
-            guard seen.insert(item.sha256).inserted else { continue }   // the same photo twice: once
-            guard let ref = stored[item.sha256] else {
-                throw HTTPError.badRequest("\(item.label) is unknown or has expired; upload it again.", field: "photos")
+            switch item {
+            case .fresh(let photo, _): fresh[photo.sha256] = photo
+            case .existing(let sha, let label): byID.append((sha, label))
             }
-            if case .existing(let sha, _) = item, !keeping.contains(sha) {
-                guard try PhotoRegistry.claimUpload(conn, userID: userID, sha256: sha) else {
-                    throw HTTPError.badRequest("\(item.label) is unknown or has expired; upload it again.", field: "photos")
-                }
-            }
-            refs.append(ref)
         }
-        return refs
+        let stored = try PhotoRegistry.lock(change.conn, byID.map(\.sha).filter { fresh[$0] == nil })
+        var claimed = Set<[UInt8]>()
+        for (sha, label) in byID where fresh[sha] == nil && claimed.insert(sha).inserted {
+            guard stored[sha] != nil,
+                  try keeping.contains(sha) || PhotoRegistry.claimUpload(change.conn, userID: userID, sha256: sha) else {
+                throw HTTPError.badRequest("\(label) is unknown or has expired; upload it again.", field: "photos")
+            }
+        }
+        // Hash order, the order every deleter locks in too.
+        for photo in fresh.values.sorted(by: { $0.sha256.lexicographicallyPrecedes($1.sha256) }) {
+            try change.store(photo)
+        }
+        var seen = Set<[UInt8]>()
+        return photos.compactMap { item in
+            guard seen.insert(item.sha256).inserted else { return nil }   // the same photo twice: once
+            if let photo = fresh[item.sha256] {
+                return PhotoRef(sha256: photo.sha256, thumbSHA256: photo.thumbSHA256, width: photo.width, height: photo.height)
+            }
+            return stored[item.sha256]
+        }
     }
 
     func insertImages(_ conn: Transaction, postID: Int64, _ refs: [PhotoRef]) throws {
@@ -99,22 +109,6 @@ extension PostWriter {
               title.contains(marker) else { return }
         logger.warning("test hook: failing before commit", metadata: ["title": "\(title)"])
         throw TestHookFailure()
-    }
-}
-
-extension PostWriter {
-    /// Runs a write transaction, again (up to three times) when MariaDB picked it as a deadlock
-    /// victim: it rolled back whole, and the files it needs are already written.
-    func transactionRetryingDeadlocks<T>(_ body: (Transaction) throws -> T) throws -> T {
-        var attempt = 0
-        while true {
-            do {
-                return try database.transaction { try body($0) }
-            } catch let error as MariaDBError where error.code == .deadlock && attempt < 2 {
-                attempt += 1
-                logger.notice("deadlock, retrying the post's transaction", metadata: ["attempt": "\(attempt)"])
-            }
-        }
     }
 }
 

@@ -2,23 +2,25 @@ import Foundation
 import Logging
 import MariaDB
 
-/// Creates, edits, deletes and reposts posts. Photos sent in the request are processed before
-/// anything is written; then their files are written (registered first, see `PhotoRegistry`),
-/// and one transaction checks the limits, claims uploads, and writes the post and its photo
-/// rows. If anything fails the transaction rolls back — no post, no photo rows — and the files
-/// it wrote are left for `corkboard gc-photos`.
+/// Creates, edits, deletes and reposts posts, each as one `PostVisibility` change (which
+/// re-indexes, drops the post from every worker's cache and releases photos that lost their
+/// last use). Photos sent in the request are processed in memory first; inside the change,
+/// every check that can refuse (the post's lock and owner, the limits, the photos the poster
+/// refers to by id) runs before any file is written, and a failure after that removes the files
+/// the request created before the rollback (`PhotoWrites`): a refused or failed request stores
+/// nothing.
 public struct PostWriter {
-    let database: Database
+    let visibility: PostVisibility
     let config: Config
     let logger: Logger
 
-    public init(database: Database, config: Config, logger: Logger) {
-        self.database = database
+    public init(visibility: PostVisibility, config: Config, logger: Logger) {
+        self.visibility = visibility
         self.config = config
         self.logger = logger
     }
 
-    var registry: PhotoRegistry { PhotoRegistry(database: database, files: PhotoFiles(root: config.imagesRoot)) }
+    var database: Database { visibility.database }
 
     public func create(user: User, fields input: PostFields, now: Date = Date()) throws -> Int64 {
         try create(user: user, fields: input, keeping: [], now: now)
@@ -34,13 +36,12 @@ public struct PostWriter {
         var hoodID: Int64?
         if case .set(let slug) = fields.neighbourhood { hoodID = try catalog.neighbourhoodID(slug, cityID: cityID) }
         let price = try fields.price(in: catalog.currency(cityID: cityID)).applied(to: nil)
-        let photos = fields.photos ?? []
-        try storeFresh(photos)
         let title = fields.title!, description = fields.description!
         let content = PostFields.contentHash(title: title, description: description)
-        return try transactionRetryingDeadlocks { conn in
+        return try visibility.change { change in
+            let conn = change.conn
             try checkLimits(conn, userID: user.id, cityID: cityID, content: content, now: now)
-            let refs = try claim(conn, photos, userID: user.id, keeping: keeping)
+            let refs = try attach(&change, fields.photos ?? [], userID: user.id, keeping: keeping)
             let location = fields.locationText.applied(to: nil)
             let id = Int64(try conn.execute("""
                 INSERT INTO posts (user_id, city_id, neighbourhood_id, category_id, title, description, price_minor,
@@ -48,8 +49,8 @@ public struct PostWriter {
                 VALUES (\(user.id), \(cityID), \(hoodID), \(categoryID), \(title), \(description), \(price),
                         \(location), \(content), \(now), \(now))
                 """).lastInsertID)
+            change.created(post: id)
             try insertImages(conn, postID: id, refs)
-            try SearchIndex.index(postID: id, on: conn)
             try failIfTestHookAsks(title: title)
             return id
         }
@@ -60,9 +61,9 @@ public struct PostWriter {
     public func update(_ id: Int64, user: User, fields input: PostFields, now: Date = Date()) throws {
         var fields = input
         try fields.normalise(creating: false, maxPhotos: config.posts.maxPhotos)
-        if let photos = fields.photos { try storeFresh(photos) }
         let catalog = PostCatalog(database: database)
-        try transactionRetryingDeadlocks { conn in
+        try visibility.change { change in
+            let conn = change.conn
             let current = try Self.lockForChange(conn, id: id, user: user)
             let cityID = try fields.city.map { try catalog.cityID($0) } ?? current.cityID
             let categoryID = try fields.category.map { try catalog.categoryID($0) } ?? current.categoryID
@@ -72,36 +73,36 @@ public struct PostWriter {
             } else if cityID != current.cityID {
                 hoodID = nil   // the old neighbourhood belongs to the old city
             }
+            try change.willChange(posts: [id])
             let title = fields.title ?? current.title
             let description = fields.description ?? current.description
             let price = try fields.price(in: catalog.currency(cityID: cityID)).applied(to: current.priceMinor)
             let location = fields.locationText.applied(to: current.locationText)
             let content = PostFields.contentHash(title: title, description: description)
+            if let photos = fields.photos {
+                let kept = Set(try conn.query("SELECT image_sha256 FROM post_images WHERE post_id = \(id)")
+                    .map { try $0.decode("image_sha256", as: [UInt8].self) })
+                let refs = try attach(&change, photos, userID: current.userID, keeping: kept)
+                _ = try conn.execute("DELETE FROM post_images WHERE post_id = \(id)")
+                try insertImages(conn, postID: id, refs)
+            }
             _ = try conn.execute("""
                 UPDATE posts SET city_id = \(cityID), neighbourhood_id = \(hoodID), category_id = \(categoryID),
                     title = \(title), description = \(description), price_minor = \(price), location_text = \(location),
                     content_sha256 = \(content), updated_at = \(now), version = version + 1
                 WHERE id = \(id)
                 """)
-            if let photos = fields.photos {
-                let kept = Set(try conn.query("SELECT image_sha256 FROM post_images WHERE post_id = \(id)")
-                    .map { try $0.decode("image_sha256", as: [UInt8].self) })
-                let refs = try claim(conn, photos, userID: current.userID, keeping: kept)
-                _ = try conn.execute("DELETE FROM post_images WHERE post_id = \(id)")
-                try insertImages(conn, postID: id, refs)
-            }
-            try SearchIndex.index(postID: id, on: conn)
             try failIfTestHookAsks(title: title)
         }
     }
 
-    /// Soft delete: viewers get 410 from now on; the photos become unreferenced (collected by
-    /// gc-photos unless another post uses them).
+    /// Soft delete: viewers get 410 from now on; photos no other post or upload uses are
+    /// deleted once it commits (`PostVisibility`).
     public func delete(_ id: Int64, user: User, now: Date = Date()) throws {
-        try transactionRetryingDeadlocks { conn in
-            _ = try Self.lockForChange(conn, id: id, user: user)
-            _ = try conn.execute("UPDATE posts SET deleted_at = \(now), version = version + 1 WHERE id = \(id)")
-            try SearchIndex.remove(postID: id, on: conn)
+        try visibility.change { change in
+            _ = try Self.lockForChange(change.conn, id: id, user: user)
+            try change.willChange(posts: [id])
+            _ = try change.conn.execute("UPDATE posts SET deleted_at = \(now), version = version + 1 WHERE id = \(id)")
         }
     }
 

@@ -33,10 +33,10 @@ public final class CorkboardApp: FastCGIResponder {
         registerRoutes()
     }
 
-    /// Drops post `id` from the hot-post cache of every worker on this host. Call it after the
-    /// transaction that edited, deleted or hid the post (or deleted its owner) committed.
-    public func invalidatePost(_ id: Int64) {
-        hotPosts.invalidate(id)
+    /// The one way to change which posts viewers see (with this worker's cache, so every
+    /// worker on the host drops what changed).
+    public var visibility: PostVisibility {
+        PostVisibility(database: database, files: PhotoFiles(root: config.imagesRoot), cache: hotPosts, logger: logger)
     }
 
     /// Every route of the site: each feature registers its own (see its `*Routes.swift`).

@@ -1,0 +1,55 @@
+import Foundation
+import Logging
+import MariaDB
+
+extension PhotoRegistry {
+    /// What uses a photo and keeps it stored and served: a post that is not deleted (a live
+    /// one, or the poster's own expired one, which "my posts" shows and a repost reuses) or an
+    /// upload row (a pending upload). Locking reads, so they see what committed before the
+    /// caller took the photo's row lock, not the transaction's snapshot.
+    static func isUsed(_ conn: Transaction, _ sha: [UInt8]) throws -> Bool {
+        let posted = try !conn.query("""
+            SELECT 1 FROM post_images pi JOIN posts p ON p.id = pi.post_id
+            WHERE pi.image_sha256 = \(sha) AND p.deleted_at IS NULL LIMIT 1 LOCK IN SHARE MODE
+            """).isEmpty
+        if posted { return true }
+        return try !conn.query("SELECT 1 FROM uploads WHERE sha256 = \(sha) LIMIT 1 LOCK IN SHARE MODE").isEmpty
+    }
+
+    /// Inside a transaction: locks the photo's row and, when nothing uses it (and, with
+    /// `lastUsedBefore`, it was last used before that time), deletes its files — the display
+    /// file, and the thumbnail unless another photo shares it — then its row. Files go first,
+    /// still under the lock: from this moment nginx answers 404 for them. True when removed.
+    static func removeIfUnused(_ conn: Transaction, _ sha: [UInt8], files: PhotoFiles,
+                               lastUsedBefore cutoff: Date? = nil) throws -> Bool {
+        guard let row = try conn.query("SELECT thumb_sha256, last_used_at FROM photos WHERE sha256 = \(sha) FOR UPDATE").first
+        else { return false }
+        if let cutoff, try row.decode("last_used_at", as: Date.self) >= cutoff { return false }
+        guard try !isUsed(conn, sha) else { return false }
+        let thumb = try row.decode("thumb_sha256", as: [UInt8].self)
+        let thumbShared = try !conn.query("""
+            SELECT 1 FROM photos WHERE thumb_sha256 = \(thumb) AND sha256 <> \(sha) LIMIT 1 LOCK IN SHARE MODE
+            """).isEmpty
+        try files.remove(sha)
+        if !thumbShared { try files.remove(thumb) }
+        _ = try conn.execute("DELETE FROM photos WHERE sha256 = \(sha)")
+        return true
+    }
+
+    /// After a change committed that took uses away from `shas` (a post deleted or edited, an
+    /// account deleted): removes each one nothing uses any more, one short transaction each, in
+    /// hash order. A failure is logged and left to the collector. Returns how many went.
+    @discardableResult
+    func release(_ shas: some Sequence<[UInt8]>, logger: Logger) -> Int {
+        var removed = 0
+        for sha in Set(shas).sorted(by: { $0.lexicographicallyPrecedes($1) }) {
+            do {
+                let gone = try database.transaction { try Self.removeIfUnused($0, sha, files: files) }
+                if gone { removed += 1 }
+            } catch {
+                logger.error("photo left for gc-photos", metadata: ["photo": "\(Crypto.hex(sha))", "error": "\(String(reflecting: error))"])
+            }
+        }
+        return removed
+    }
+}

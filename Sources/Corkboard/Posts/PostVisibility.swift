@@ -1,0 +1,111 @@
+import Foundation
+import Logging
+import MariaDB
+
+/// The one place that changes which posts viewers can see: creating, editing and deleting a
+/// post, deleting an account, and whatever comes next (moderation's hide, restore and ban,
+/// the purge of old posts). Every such change runs through `change`, which owns everything that
+/// follows from it, so no caller has to remember any of it:
+///
+/// - **the search index**: each post the change touched is re-indexed in the same transaction
+///   (a post no longer visible ends up unindexed), so a search never sees half a change;
+/// - **files**: photos the change stores (`PostChange.store`) are written under their row lock
+///   and removed again, before the rollback, when anything in the change throws;
+/// - **the hot-post cache on every worker**: after the commit, each touched post's generation
+///   is bumped in the host's shared table (other hosts: the cache's TTL);
+/// - **the photos' serving**: after the commit, every photo that lost a use is deleted at once
+///   unless something still uses it (`PhotoRegistry.release`), so nginx answers 404 for it from
+///   then on. A worker killed between the commit and the release leaves the photo to the
+///   collector (`corkboard gc-photos`, the safety net).
+///
+/// A deadlock victim's transaction rolled back whole (its files undone); it is run again, up
+/// to three times.
+public struct PostVisibility {
+    public let database: Database
+    public let files: PhotoFiles
+    /// This worker's hot-post cache (nil outside a worker: the CLI).
+    public let cache: HotPostCache?
+    public let logger: Logger
+
+    public init(database: Database, files: PhotoFiles, cache: HotPostCache?, logger: Logger) {
+        self.database = database
+        self.files = files
+        self.cache = cache
+        self.logger = logger
+    }
+
+    /// Runs `body` in one transaction; `body` makes its change through the `PostChange` it is
+    /// given (its `conn`, and `willChange`/`created` for every post it changes).
+    public func change<T>(_ body: (inout PostChange) throws -> T) throws -> T {
+        var attempt = 0
+        while true {
+            do {
+                let (value, done) = try database.transaction { conn in
+                    try PhotoWrites.undoing(files: files) { writes in
+                        var change = PostChange(conn: conn, writes: writes)
+                        defer { writes = change.writes }
+                        let value = try body(&change)
+                        try SearchIndex.index(postIDs: change.posts, on: conn)
+                        return (value, change)
+                    }
+                }
+                settle(done)
+                return value
+            } catch let error as MariaDBError where error.code == .deadlock && attempt < 2 {
+                attempt += 1
+                logger.notice("deadlock, retrying a post change", metadata: ["attempt": "\(attempt)"])
+            }
+        }
+    }
+
+    /// After the commit: every worker drops the touched posts, and photos that lost a use go
+    /// unless something still uses them.
+    private func settle(_ done: PostChange) {
+        if let cache { done.posts.forEach(cache.invalidate) }
+        PhotoRegistry(database: database, files: files).release(done.released, logger: logger)
+    }
+}
+
+/// One change in progress, inside its transaction: what it touched, for `PostVisibility`.
+public struct PostChange {
+    /// The transaction's connection: make every statement of the change on it.
+    public let conn: Transaction
+    var writes: PhotoWrites
+    /// Posts changed or created, in order, without repeats.
+    public private(set) var posts: [Int64] = []
+    private var seen: Set<Int64> = []
+    /// Photos that may have lost a use.
+    private(set) var released: Set<[UInt8]> = []
+
+    init(conn: Transaction, writes: PhotoWrites) {
+        self.conn = conn
+        self.writes = writes
+    }
+
+    /// Call before changing existing posts (their rows, photos or owner): records them and the
+    /// photos they use now.
+    public mutating func willChange(posts ids: [Int64]) throws {
+        let fresh = ids.filter { seen.insert($0).inserted }
+        guard !fresh.isEmpty else { return }
+        posts += fresh
+        for row in try conn.query("SELECT image_sha256 FROM post_images WHERE post_id IN \(SQL.list(fresh))") {
+            released.insert(try row.decode("image_sha256", as: [UInt8].self))
+        }
+    }
+
+    /// Call after inserting a post.
+    public mutating func created(post id: Int64) {
+        if seen.insert(id).inserted { posts.append(id) }
+    }
+
+    /// Photos that lose a use other than a post's (an upload row deleted).
+    public mutating func releasing(photos shas: [[UInt8]]) {
+        released.formUnion(shas)
+    }
+
+    /// Registers a photo processed in this request and writes its missing files (see
+    /// `PhotoWrites`); undone if the change fails.
+    mutating func store(_ photo: ProcessedPhoto) throws {
+        try writes.store(photo, on: conn)
+    }
+}
