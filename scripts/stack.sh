@@ -4,6 +4,7 @@
 #
 #   scripts/stack.sh deps|build|start|stop|status|pool-start|pool-stop|logs [-f]
 #   scripts/stack.sh mailer-start|mailer-stop|smtp-start|smtp-stop   (one process of the stack)
+#   scripts/stack.sh gc-start|gc-stop                                 (the photo collector, every CB_GC_EVERY s)
 #   scripts/stack.sh db-stop|db-start primary|replica                 (failover drills)
 #
 # CB_STACK      instance name: demo (default), test (wiped and started fresh), bench, …
@@ -61,6 +62,10 @@ REPLICA_PID="$RUN/replica.pid"
 SMTP_PID="$RUN/smtp.pid"
 POOL_PID="$RUN/pool.pid"
 MAILER_PID="$RUN/mailer.pid"
+# The photo collector (gc-photos --every): the safety net behind the immediate release of a
+# photo's files when its last use goes; production runs it from corkboard-gc-photos.timer.
+GC_PID="$RUN/gc-photos.pid"
+GC_EVERY="${CB_GC_EVERY:-30}"
 POOL_SOCK="$RUN/pool.sock"
 # The upload pool: a second, smaller, niced `corkboard serve` for photo processing (nginx sends
 # creates and photo uploads to it), so uploads cannot take every browsing worker.
@@ -511,6 +516,25 @@ cmd_mailer_stop() {
     stop_pid mailer "$MAILER_PID" mailer TERM 15
 }
 
+cmd_gc_start() {
+    local bin
+    bin="$(runnable_bin)"
+    if pid_alive "$GC_PID" gc-photos; then
+        say "gc-photos already running (pid $(cat "$GC_PID"))"
+        return 0
+    fi
+    setsid "$bin" gc-photos --config "$CONF" --every "$GC_EVERY" </dev/null >>"$LOG/gc-photos.log" 2>&1 &
+    echo $! >"$GC_PID"
+    sleep 0.2
+    pid_alive "$GC_PID" gc-photos || { tail -n 20 "$LOG/gc-photos.log" >&2; die "gc-photos exited at start; see $LOG/gc-photos.log"; }
+    say "gc-photos running every ${GC_EVERY}s (pid $(cat "$GC_PID"), log $LOG/gc-photos.log)"
+}
+
+cmd_gc_stop() {
+    # A run killed half-way is harmless: each photo is one transaction, files before the row.
+    stop_pid gc-photos "$GC_PID" gc-photos TERM 5
+}
+
 # ---------------------------------------------------------------------------------------------
 # nginx
 
@@ -608,12 +632,14 @@ cmd_start() {
     "$bin" seed --config "$CONF" >>"$LOG/migrate.log" 2>&1 || { tail -n 20 "$LOG/migrate.log" >&2; die "corkboard seed failed; see $LOG/migrate.log"; }
     cmd_pool_start
     cmd_mailer_start
+    cmd_gc_start
     start_nginx
     say "stack '$CB_STACK' up in $((SECONDS - t0))s: https://127.0.0.1:$HTTPS_PORT/ (env: $STACK_ENV)"
 }
 
 cmd_stop() {
     stop_pid nginx "$NGINX_PID" nginx QUIT 10
+    cmd_gc_stop
     cmd_mailer_stop
     cmd_pool_stop
     stop_pid smtp "$SMTP_PID" mailcatcher TERM 5
@@ -626,7 +652,7 @@ cmd_status() {
     local name file word
     printf 'stack %s (ports %s..%s, run dir %s)\n' "$CB_STACK" "$PORT_BASE" "$HTTP_PORT" "$RUN"
     for spec in "primary:$PRIMARY_PID:mariadbd" "replica:$REPLICA_PID:mariadbd" "smtp:$SMTP_PID:mailcatcher" \
-        "pool:$POOL_PID:serve" "uploads:$UPLOADS_PID:serve" "mailer:$MAILER_PID:mailer" "nginx:$NGINX_PID:nginx"; do
+        "pool:$POOL_PID:serve" "uploads:$UPLOADS_PID:serve" "mailer:$MAILER_PID:mailer" "gc:$GC_PID:gc-photos" "nginx:$NGINX_PID:nginx"; do
         IFS=: read -r name file word <<<"$spec"
         if pid_alive "$file" "$word"; then
             printf '  %-8s running (pid %s)\n' "$name" "$(tr -dc '0-9' <"$file")"
@@ -662,6 +688,8 @@ case "${1:-}" in
     nginx-reload) start_nginx ;;
     mailer-start) cmd_mailer_start ;;
     mailer-stop) cmd_mailer_stop ;;
+    gc-start) cmd_gc_start ;;
+    gc-stop) cmd_gc_stop ;;
     smtp-start) start_smtp ;;
     smtp-stop) stop_pid smtp "$SMTP_PID" mailcatcher TERM 5 ;;
     db-stop) cmd_db stop "${2:-}" ;;

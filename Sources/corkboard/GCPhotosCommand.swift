@@ -12,7 +12,9 @@ struct GCPhotosCommand: ParsableCommand {
             Deletes expired uploads, then every photo (display file and thumbnail) that no live post \
             references, no upload holds, and that was last used more than `photo_gc_grace` seconds ago; \
             then stray and temporary files under images_root older than that. Photos of deleted posts \
-            (and of deleted accounts' posts) are unreferenced. Prints a JSON report.
+            (and of deleted accounts' posts) are unreferenced. Prints a JSON report. Photos normally go \
+            the moment their last use does; this is the safety net. With --every it runs until stopped \
+            (the dev and test stacks); production runs it from corkboard-gc-photos.timer.
             """)
 
     @OptionGroup var options: GlobalOptions
@@ -20,14 +22,26 @@ struct GCPhotosCommand: ParsableCommand {
     @Option(help: "Override photo_gc_grace, in seconds (tests; keep it longer than any request).")
     var grace: Int?
 
+    @Option(help: "Run again every SECONDS until stopped (SIGTERM); a failed run is logged, not fatal.")
+    var every: Int?
+
     func run() throws {
         let (config, logger) = options.load(label: "corkboard.gc-photos")
         let database = Database(config: config.database, logger: logger)
         defer { database.close() }
         let collector = PhotoCollector(database: database, files: PhotoFiles(root: config.imagesRoot),
                                        grace: TimeInterval(grace ?? config.posts.photoGCGrace), logger: logger)
-        let report = try collector.run()
-        let json = try JSONResponse.encoder.encode(report)
-        print(String(decoding: json, as: UTF8.self))
+        guard let every else {
+            try report(collector.run())
+            return
+        }
+        while true {
+            do { try report(collector.run()) } catch { logger.error("gc-photos run failed", metadata: ["error": "\(error)"]) }
+            sleep(UInt32(max(1, every)))
+        }
+    }
+
+    private func report(_ report: PhotoCollector.Report) throws {
+        FileHandle.standardOutput.write(try JSONResponse.encoder.encode(report) + Data("\n".utf8))
     }
 }
