@@ -108,3 +108,11 @@ def multipart_fields(fields: dict) -> list:
 
 def upload(session, stack, data: bytes, name: str = "p.jpg", ctype: str = "image/jpeg"):
     return session.post(stack.url("/api/photos"), files=[("photo", (name, data, ctype))], timeout=60)
+
+
+def verified_session(stack):
+    """A new verified user's API session (its email and password as attributes); close it."""
+    email, password = stack.create_user(verified=True)
+    s = stack.api_login(stack.session(), email, password)
+    s.email, s.password = email, password
+    return s
