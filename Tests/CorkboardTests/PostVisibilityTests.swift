@@ -19,31 +19,25 @@ import Testing
         let categoryID: Int64
     }
 
+    /// `MigratorTests`' scratch database (migrated here) and temp directory (the images root).
     func withScratch(_ body: (Scratch) throws -> Void) throws {
         let sqlDir = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
             .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("sql")
-        let name = "cbtest_" + String(UInt64.random(in: 0...UInt64.max), radix: 36)
-        let root = FileManager.default.temporaryDirectory.appendingPathComponent(name).path
-        try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: root) }
-        let admin = try MariaDBConnection(address: MigratorTests.config().primary, config: MigratorTests.config())
-        defer { admin.close() }
-        try admin.executeScript("CREATE DATABASE `\(name)`")
-        defer { try? admin.executeScript("DROP DATABASE IF EXISTS `\(name)`") }
-        let config = MigratorTests.config(database: name)
-        _ = try Migrator(config: config, directory: sqlDir).migrate()
-        let database = Database(config: config)
-        defer { database.close() }
-        let ids: (Int64, Int64, Int64) = try database.transaction { c in
-            (Int64(try c.execute("INSERT INTO users (email, password_hash) VALUES ('a@example.com', 'x')").lastInsertID),
-             Int64(try c.execute("INSERT INTO cities (slug, name, time_zone) VALUES ('lisbon', 'Lisbon', 'UTC')").lastInsertID),
-             Int64(try c.execute("INSERT INTO categories (slug, name) VALUES ('bikes', 'Bikes')").lastInsertID))
+        try MigratorTests().withScratch { config, root in
+            _ = try Migrator(config: config, directory: sqlDir).migrate()
+            let database = Database(config: config)
+            defer { database.close() }
+            let ids: (Int64, Int64, Int64) = try database.transaction { c in
+                (Int64(try c.execute("INSERT INTO users (email, password_hash) VALUES ('a@example.com', 'x')").lastInsertID),
+                 Int64(try c.execute("INSERT INTO cities (slug, name, time_zone) VALUES ('lisbon', 'Lisbon', 'UTC')").lastInsertID),
+                 Int64(try c.execute("INSERT INTO categories (slug, name) VALUES ('bikes', 'Bikes')").lastInsertID))
+            }
+            let files = PhotoFiles(root: root.path)
+            let cache = HotPostCache(maxEntries: 10, maxBytes: 1 << 20, ttl: 60, generations: LocalGenerationTable())
+            try body(Scratch(database: database, files: files, cache: cache,
+                             visibility: PostVisibility(database: database, files: files, cache: cache, logger: Logger(label: "test")),
+                             userID: ids.0, cityID: ids.1, categoryID: ids.2))
         }
-        let files = PhotoFiles(root: root)
-        let cache = HotPostCache(maxEntries: 10, maxBytes: 1 << 20, ttl: 60, generations: LocalGenerationTable())
-        try body(Scratch(database: database, files: files, cache: cache,
-                         visibility: PostVisibility(database: database, files: files, cache: cache, logger: Logger(label: "test")),
-                         userID: ids.0, cityID: ids.1, categoryID: ids.2))
     }
 
     /// A "processed" photo made of marker bytes (the protocol never looks inside).
