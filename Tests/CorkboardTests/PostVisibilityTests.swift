@@ -29,7 +29,7 @@ import Testing
             defer { database.close() }
             let ids: (Int64, Int64, Int64) = try database.transaction { c in
                 (Int64(try c.execute("INSERT INTO users (email, password_hash) VALUES ('a@example.com', 'x')").lastInsertID),
-                 Int64(try c.execute("INSERT INTO cities (slug, name, time_zone) VALUES ('lisbon', 'Lisbon', 'UTC')").lastInsertID),
+                 Int64(try c.execute("INSERT INTO cities (slug, name, time_zone, currency) VALUES ('lisbon', 'Lisbon', 'UTC', 'EUR')").lastInsertID),
                  Int64(try c.execute("INSERT INTO categories (slug, name) VALUES ('bikes', 'Bikes')").lastInsertID))
             }
             let files = PhotoFiles(root: root.path)
