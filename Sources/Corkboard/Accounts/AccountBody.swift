@@ -13,13 +13,6 @@ struct AccountBody: JSONBody {
     static func requirement(_ key: CodingKeys) -> String { "a string" }
 
     init(from decoder: Decoder) throws {
-        let container = try decoder.container(keyedBy: CodingKeys.self)
-        var values: [String: String] = [:]
-        for key in container.allKeys {
-            if let text = try container.decodeIfPresent(String.self, forKey: key) {
-                values[JSONKeyStyle.wireName(key.stringValue)] = text
-            }
-        }
-        self.values = values
+        values = try Self.stringValues(from: decoder)
     }
 }

@@ -32,6 +32,27 @@ struct AccountForm {
             """)
     }
 
+    /// A multi-line text field, refilled after an error.
+    mutating func textarea(_ field: String, _ label: String, maxLength: Int, rows: Int = 8) {
+        let message = error?.field == field ? error?.message : nil
+        let describedBy: HTML = message == nil ? "" : " aria-invalid=\"true\" aria-describedby=\"\(name)-\(field)-error\""
+        let errorHTML: HTML = message.map { "<p class=\"field-error\" id=\"\(name)-\(field)-error\">\($0)</p>" } ?? ""
+        fields.append("""
+            <label for="\(name)-\(field)">\(label)</label>
+            <textarea id="\(name)-\(field)" name="\(field)" rows="\(rows)" maxlength="\(maxLength)" required\(describedBy)>\(values?.raw(field) ?? "")</textarea>
+            \(errorHTML)
+            """)
+    }
+
+    /// A honeypot: a text field people never see or reach (hidden by the stylesheet, out of the
+    /// tab order, unlabelled for assistive technology), which form-filling bots fill in.
+    mutating func honeypot(_ field: String) {
+        fields.append("""
+            <p class="hp" aria-hidden="true"><label for="\(name)-\(field)">Leave this empty</label>
+            <input id="\(name)-\(field)" name="\(field)" type="text" tabindex="-1" autocomplete="off" value=""></p>
+            """)
+    }
+
     /// A hidden input (tokens in links).
     mutating func hidden(_ field: String, _ value: String) {
         fields.append("<input type=\"hidden\" name=\"\(field)\" value=\"\(value)\">")

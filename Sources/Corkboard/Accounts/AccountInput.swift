@@ -14,12 +14,14 @@ struct AccountInput {
         self.form = form
     }
 
-    /// Reads the body (and, for GET-less forms, nothing else).
-    static func read(_ context: RequestContext) throws -> AccountInput {
+    /// Reads the body (and, for GET-less forms, nothing else). JSON is decoded by `json`
+    /// (by default as an `AccountBody`; the contact form passes its own body type).
+    static func read(_ context: RequestContext,
+                     json: ([UInt8]) throws -> [String: String] = { try AccountBody.decode(json: $0).values }) throws -> AccountInput {
         let bytes = try context.request.body.readAll(limit: context.app.config.bodyLimit)
         if context.wantsJSON {
             if bytes.isEmpty { return AccountInput(values: [:], form: nil) }
-            return AccountInput(values: try AccountBody.decode(json: bytes).values, form: nil)
+            return AccountInput(values: try json(bytes), form: nil)
         }
         let pairs = FastCGIRequest.parseFormURLEncoded(bytes)
         var values: [String: String] = [:]

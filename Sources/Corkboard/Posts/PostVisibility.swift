@@ -37,25 +37,17 @@ public struct PostVisibility {
     /// Runs `body` in one transaction; `body` makes its change through the `PostChange` it is
     /// given (its `conn`, and `willChange`/`created` for every post it changes).
     public func change<T>(_ body: (inout PostChange) throws -> T) throws -> T {
-        var attempt = 0
-        while true {
-            do {
-                let (value, done) = try database.transaction { conn in
-                    try PhotoWrites.undoing(files: files) { writes in
-                        var change = PostChange(conn: conn, writes: writes)
-                        defer { writes = change.writes }
-                        let value = try body(&change)
-                        try SearchIndex.index(postIDs: change.posts, on: conn)
-                        return (value, change)
-                    }
-                }
-                settle(done)
-                return value
-            } catch let error as MariaDBError where error.code == .deadlock && attempt < 2 {
-                attempt += 1
-                logger.notice("deadlock, retrying a post change", metadata: ["attempt": "\(attempt)"])
+        let (value, done) = try database.transactionRetryingDeadlocks(logger: logger) { conn in
+            try PhotoWrites.undoing(files: files) { writes in
+                var change = PostChange(conn: conn, writes: writes)
+                defer { writes = change.writes }
+                let value = try body(&change)
+                try SearchIndex.index(postIDs: change.posts, on: conn)
+                return (value, change)
             }
         }
+        settle(done)
+        return value
     }
 
     /// After the commit: every worker drops the touched posts, and photos that lost a use go

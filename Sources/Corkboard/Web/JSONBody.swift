@@ -30,6 +30,19 @@ extension JSONBody {
         }
     }
 
+    /// The string fields sent (null counts as not sent), by wire name: the whole of a body made
+    /// only of strings (`AccountBody`, `ContactBody`), which then checks each field itself.
+    static func stringValues(from decoder: Decoder) throws -> [String: String] {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        var values: [String: String] = [:]
+        for key in container.allKeys {
+            if let text = try container.decodeIfPresent(String.self, forKey: key) {
+                values[JSONKeyStyle.wireName(key.stringValue)] = text
+            }
+        }
+        return values
+    }
+
     /// The 400 for a decoding error, said in terms of the body's fields.
     static func problem(_ error: DecodingError) -> HTTPError {
         let path: [CodingKey]
