@@ -6,7 +6,7 @@ struct AccountMail {
     let siteName: String
 
     private var domain: String { Outbox.domain(ofSiteURL: siteURL) }
-    private func link(_ path: String) -> String { siteURL.hasSuffix("/") ? String(siteURL.dropLast()) + path : siteURL + path }
+    private func link(_ path: String) -> String { Outbox.link(path, siteURL: siteURL) }
 
     func verification(_ conn: Transaction, to email: String, token: String, hours: Int) throws {
         try Outbox.enqueue(conn, kind: "verify", to: email, subject: "Confirm your email address for \(siteName)", body: """

@@ -22,6 +22,7 @@ public struct Config: Sendable {
     public var accounts: AccountsConfig
     public var mail: MailConfig
     public var posts: PostsConfig
+    public var contact: ContactConfig
     /// The hot-post cache and the causal-read cookie.
     public var cache: CacheConfig
     public var search: SearchConfig
@@ -81,6 +82,7 @@ public struct Config: Sendable {
         accounts = try AccountsConfig(file: file)
         mail = try MailConfig(file: file)
         posts = try PostsConfig(file: file)
+        contact = try ContactConfig(file: file)
         search = try SearchConfig(file: file)
         // Last: every setting has been read, so any other key in the file is a typo.
         try file.rejectUnknownKeys()

@@ -13,6 +13,8 @@ public struct MailMessage: Sendable, Equatable {
     public var from: String
     /// The one recipient's addr-spec.
     public var to: String
+    /// The Reply-To addr-spec, when replies should not go to `from` (checked like `to`).
+    public var replyTo: String?
     public var subject: String
     public var body: String
     /// `<unique@domain>`, fixed when the row was enqueued.
@@ -20,9 +22,10 @@ public struct MailMessage: Sendable, Equatable {
     /// The Date header: when the row was enqueued.
     public var date: Date
 
-    public init(from: String, to: String, subject: String, body: String, messageID: String, date: Date) {
+    public init(from: String, to: String, replyTo: String? = nil, subject: String, body: String, messageID: String, date: Date) {
         self.from = from
         self.to = to
+        self.replyTo = replyTo
         self.subject = subject
         self.body = body
         self.messageID = messageID
@@ -45,6 +48,7 @@ public struct MailMessage: Sendable, Equatable {
     /// The whole message: headers, a blank line, the encoded body.
     public func render() throws -> [UInt8] {
         guard MailAddress.isValid(to) else { throw Invalid(description: "invalid recipient address") }
+        if let replyTo, !MailAddress.isValid(replyTo) { throw Invalid(description: "invalid Reply-To address") }
         guard Self.isValidMessageID(messageID) else { throw Invalid(description: "invalid Message-ID") }
         let fromAddress = try envelopeFrom
         var head = ""
@@ -52,6 +56,7 @@ public struct MailMessage: Sendable, Equatable {
         header("Date", Self.rfc5322Date(date))
         header("From", Self.mailbox(name: MailAddress.displayName(in: from), address: fromAddress))
         header("To", to)
+        if let replyTo { header("Reply-To", replyTo) }
         header("Subject", HeaderEncoding.unstructured(subject, nameLength: "Subject".count))
         header("Message-ID", messageID)
         header("MIME-Version", "1.0")

@@ -11,6 +11,8 @@ public struct OutboxEntry: Sendable {
     public var id: Int64
     public var kind: String
     public var recipient: String
+    /// Where replies go, when not to the From address (contact messages: the viewer).
+    public var replyTo: String?
     public var subject: String
     public var body: String
     public var messageID: String
@@ -25,13 +27,14 @@ public struct OutboxEntry: Sendable {
 
     /// The columns `init(row:)` reads, for SELECTs.
     static let columns: SQL = """
-        id, kind, recipient, subject, body, message_id, status, attempts, next_attempt_at, last_error, created_at, sent_at
+        id, kind, recipient, reply_to, subject, body, message_id, status, attempts, next_attempt_at, last_error, created_at, sent_at
         """
 
     init(row: Row) throws {
         id = try row.decode("id")
         kind = try row.decode("kind")
         recipient = try row.decode("recipient")
+        replyTo = try row.decode("reply_to")
         subject = try row.decode("subject")
         body = try row.decode("body")
         messageID = try row.decode("message_id")
@@ -47,6 +50,6 @@ public struct OutboxEntry: Sendable {
 
     /// The message this row is, From the configured sender: the same bytes every time.
     public func message(from: String) -> MailMessage {
-        MailMessage(from: from, to: recipient, subject: subject, body: body, messageID: messageID, date: createdAt)
+        MailMessage(from: from, to: recipient, replyTo: replyTo, subject: subject, body: body, messageID: messageID, date: createdAt)
     }
 }

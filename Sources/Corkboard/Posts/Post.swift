@@ -18,6 +18,8 @@ public struct Post: Sendable, Codable {
     public var priceMinor: Int64?
     public var currency: Currency
     public var locationText: String?
+    /// Whether viewers may write to the poster through the site (the poster's choice).
+    public var contactEnabled: Bool
     public var createdAt: Date
     public var updatedAt: Date
     public var deletedAt: Date?
@@ -48,6 +50,7 @@ public struct Post: Sendable, Codable {
         priceMinor = try row.decode("price_minor", as: Int64?.self)
         currency = try Currency(storedCode: try row.decode("city_currency", as: String.self))
         locationText = try row.decode("location_text", as: String?.self)
+        contactEnabled = try row.decode("contact_enabled", as: Bool.self)
         createdAt = try row.decode("created_at", as: Date.self)
         updatedAt = try row.decode("updated_at", as: Date.self)
         deletedAt = try row.decode("deleted_at", as: Date?.self)

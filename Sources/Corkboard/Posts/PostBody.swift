@@ -10,9 +10,10 @@ struct PostBody: JSONBody {
     var locationText: Patch<String>
     var priceMinor: Patch<WholeNumber>
     var photos: Patch<[String]>
+    var contactEnabled: Patch<Bool>
 
     enum CodingKeys: CodingKey, CaseIterable {
-        case title, description, city, category, neighbourhood, locationText, priceMinor, photos
+        case title, description, city, category, neighbourhood, locationText, priceMinor, photos, contactEnabled
     }
 
     static func requirement(_ key: CodingKeys) -> String {
@@ -22,6 +23,7 @@ struct PostBody: JSONBody {
         case .locationText: return "a string, or null for none"
         case .priceMinor: return "a whole number of minor units (cents), or null when free"
         case .photos: return "an array of photo ids"
+        case .contactEnabled: return "true or false"
         }
     }
 
@@ -45,6 +47,8 @@ struct PostBody: JSONBody {
         f.neighbourhood = neighbourhood
         f.locationText = locationText
         f.priceMinor = priceMinor.map(\.value)
+        if case .null = contactEnabled { throw HTTPError.badRequest("contact_enabled must be true or false.", field: "contact_enabled") }
+        f.contactEnabled = contactEnabled.applied(to: nil)
         switch photos {
         case .absent: break
         case .null: throw HTTPError.badRequest("photos must be \(Self.requirement(.photos)) (an empty one removes them).", field: "photos")

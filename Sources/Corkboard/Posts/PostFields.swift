@@ -14,6 +14,8 @@ public struct PostFields {
     public var neighbourhood: Patch<String> = .absent
     public var category: String?
     public var locationText: Patch<String> = .absent
+    /// Whether viewers may write to the poster (nil: not sent; a new post takes it on).
+    public var contactEnabled: Bool?
     /// The photos in the poster's order, when sent.
     public var photos: [PhotoItem]?
 

@@ -14,6 +14,7 @@ enum PostFormView {
         var neighbourhood = ""
         var category = ""
         var locationText = ""
+        var contactEnabled = true
         var photos: [PhotoRef] = []
 
         init() {}
@@ -26,6 +27,7 @@ enum PostFormView {
             neighbourhood = post.neighbourhoodSlug ?? ""
             category = post.categorySlug
             locationText = post.locationText ?? ""
+            contactEnabled = post.contactEnabled
             photos = post.photos
         }
 
@@ -34,6 +36,7 @@ enum PostFormView {
             func v(_ n: String) -> String { form.last { $0.0 == n }?.1 ?? "" }
             title = v("title"); description = v("description"); price = v("price"); city = v("city")
             neighbourhood = v("neighbourhood"); category = v("category"); locationText = v("location_text")
+            contactEnabled = form.contains { $0.0 == "contact_enabled" }
             self.photos = photos
         }
     }
@@ -89,6 +92,7 @@ enum PostFormView {
             <p><label>Category <select name="category" required><option value="">Choose…</option>\(options(try catalog.categories(), selected: values.category))</select></label></p>
             <p><label>Where <input name="location_text" maxlength="200" value="\(values.locationText)"></label></p>
             <p><label>Description <textarea name="description" required rows="10" maxlength="10000">\(values.description)</textarea></label></p>
+            <p><input type="hidden" name="contact_sent" value="1"><label><input type="checkbox" name="contact_enabled" value="1"\(HTML(unsafeRaw: values.contactEnabled ? " checked" : ""))> Let viewers write to me through the site (your address stays hidden; theirs is shown to you)</label></p>
             <fieldset class="photos"><legend>Photos (up to \(config.maxPhotos), each at most 1 MiB: JPEG, PNG or WebP)</legend>
             <ol class="photo-list">\(photos)</ol>
             <ul class="upload-progress"></ul>

@@ -14,6 +14,7 @@ public struct PostJSON: Codable, Sendable {
     public var neighbourhood: String?
     public var category: String
     public var location_text: String?
+    public var contact_enabled: Bool
     public var photos: [PhotoJSON]
     public var created_at: Date
     public var updated_at: Date
@@ -22,7 +23,7 @@ public struct PostJSON: Codable, Sendable {
     public var version: Int
 
     enum CodingKeys: String, CodingKey {
-        case id, url, title, description, price_minor, currency, city, neighbourhood, category, location_text, photos
+        case id, url, title, description, price_minor, currency, city, neighbourhood, category, location_text, contact_enabled, photos
         case created_at, updated_at, expires_at, expired, version
     }
 
@@ -39,6 +40,7 @@ public struct PostJSON: Codable, Sendable {
         try c.encode(neighbourhood, forKey: .neighbourhood)
         try c.encode(category, forKey: .category)
         try c.encode(location_text, forKey: .location_text)
+        try c.encode(contact_enabled, forKey: .contact_enabled)
         try c.encode(photos, forKey: .photos)
         try c.encode(created_at, forKey: .created_at)
         try c.encode(updated_at, forKey: .updated_at)
@@ -58,6 +60,7 @@ public struct PostJSON: Codable, Sendable {
         neighbourhood = post.neighbourhoodSlug
         category = post.categorySlug
         location_text = post.locationText
+        contact_enabled = post.contactEnabled
         photos = post.photos.map(\.json)
         created_at = post.createdAt
         updated_at = post.updatedAt

@@ -15,7 +15,13 @@ enum PostPageHandler {
         let post: Post
         let article: HTML
         if let hot = try HotPostReader.post(id, context: context, render: { hotPost($0, siteName: siteName) }) {
-            if !isOwner(user, of: hot.post) { return HTMLResponse.make(bytes: hot.viewerPage) }
+            if !isOwner(user, of: hot.post) {
+                // The contact form carries this viewer's CSRF token (and address), so only a post
+                // without it is served as the cached page; the article is cached either way.
+                guard hot.post.contactEnabled else { return HTMLResponse.make(bytes: hot.viewerPage) }
+                let contact = try ContactForm.section(context, post: hot.post)
+                return HTMLResponse.make(page(hot.post, article: hot.article, controls: contact, siteName: siteName))
+            }
             (post, article) = (hot.post, hot.article)
         } else {
             guard let found = try PostStore(database: context.database).find(id: id) else {

@@ -123,6 +123,15 @@ struct PostRequestReader {
         f.category = value("category")
         if let n = value("neighbourhood") { f.neighbourhood = n.isEmpty ? .null : .set(n) }
         if let l = value("location_text") { f.locationText = .set(l) }
+        // An unticked box sends nothing, so the form says it showed the box ("contact_sent").
+        if let c = value("contact_enabled") {
+            guard let on = ["1": true, "true": true, "on": true, "0": false, "false": false][c.lowercased()] else {
+                throw HTTPError.badRequest("contact_enabled must be true or false.", field: "contact_enabled")
+            }
+            f.contactEnabled = on
+        } else if value("contact_sent") != nil {
+            f.contactEnabled = false
+        }
         if let p = value("price") {
             f.priceText = p
         } else if let p = value("price_minor") {

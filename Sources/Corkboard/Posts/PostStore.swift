@@ -11,7 +11,7 @@ public struct PostStore {
     static let columns = SQL(unsafeSQL: """
         p.id, p.user_id, p.city_id, c.slug AS city_slug, c.name AS city_name, c.currency AS city_currency, n.name AS neighbourhood,
         n.slug AS neighbourhood_slug, cat.name AS category, cat.slug AS category_slug, p.title, p.description,
-        p.price_minor, p.location_text, p.created_at, p.updated_at, p.deleted_at, p.version
+        p.price_minor, p.location_text, p.contact_enabled, p.created_at, p.updated_at, p.deleted_at, p.version
         FROM posts p
         JOIN cities c ON c.id = p.city_id
         JOIN categories cat ON cat.id = p.category_id

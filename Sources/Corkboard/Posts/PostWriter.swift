@@ -45,9 +45,9 @@ public struct PostWriter {
             let location = fields.locationText.applied(to: nil)
             let id = Int64(try conn.execute("""
                 INSERT INTO posts (user_id, city_id, neighbourhood_id, category_id, title, description, price_minor,
-                                   location_text, content_sha256, created_at, updated_at)
+                                   location_text, contact_enabled, content_sha256, created_at, updated_at)
                 VALUES (\(user.id), \(cityID), \(hoodID), \(categoryID), \(title), \(description), \(price),
-                        \(location), \(content), \(now), \(now))
+                        \(location), \(fields.contactEnabled ?? true), \(content), \(now), \(now))
                 """).lastInsertID)
             change.created(post: id)
             try insertImages(conn, postID: id, refs)
@@ -86,10 +86,11 @@ public struct PostWriter {
                 _ = try conn.execute("DELETE FROM post_images WHERE post_id = \(id)")
                 try insertImages(conn, postID: id, refs)
             }
+            let contact: SQL = fields.contactEnabled.map { (on) -> SQL in "contact_enabled = \(on)," } ?? ""
             _ = try conn.execute("""
                 UPDATE posts SET city_id = \(cityID), neighbourhood_id = \(hoodID), category_id = \(categoryID),
                     title = \(title), description = \(description), price_minor = \(price), location_text = \(location),
-                    content_sha256 = \(content), updated_at = \(now), version = version + 1
+                    \(contact) content_sha256 = \(content), updated_at = \(now), version = version + 1
                 WHERE id = \(id)
                 """)
             try failIfTestHookAsks(title: title)
@@ -122,6 +123,7 @@ public struct PostWriter {
         fields.neighbourhood = Patch(old.neighbourhoodSlug)
         fields.category = old.categorySlug
         fields.locationText = Patch(old.locationText)
+        fields.contactEnabled = old.contactEnabled
         fields.photos = old.photos.enumerated().map { .existing(sha256: $0.element.sha256, label: "Photo \($0.offset + 1)") }
         return try create(user: user, fields: fields, keeping: Set(old.photos.map(\.sha256)), now: now)
     }

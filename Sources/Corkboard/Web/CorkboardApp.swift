@@ -46,6 +46,7 @@ public final class CorkboardApp: FastCGIResponder {
         router.get("/status") { try StatusHandler.status($0) }
         AccountRoutes.register(on: router)
         PostRoutes.register(on: router)
+        ContactRoutes.register(on: router)
         SearchRoutes.register(on: router)
     }
 

@@ -1,0 +1,37 @@
+import FastCGI
+
+/// The contact form, on the post page and on its own page (`/post/{id}/contact`, where an
+/// error re-renders it refilled). Plain HTML, no script: it works without JavaScript.
+enum ContactForm {
+    /// The form's section: what happens to the viewer's address, said plainly, and the fields.
+    /// A logged-in viewer's address is filled in.
+    static func section(_ context: RequestContext, post: Post, values: AccountInput? = nil,
+                        error: HTTPError? = nil) throws -> HTML {
+        var filled = values
+        if filled == nil, let user = try context.currentUser() {
+            filled = AccountInput(values: ["email": user.email], form: nil)
+        }
+        var form = AccountForm(name: "contact", action: "/post/\(post.id)/contact", csrf: try context.csrfToken(),
+                               values: filled, error: error)
+        form.field("email", "Your email", type: "email", autocomplete: "email")
+        form.field("name", "Your name (optional)", autocomplete: "name", required: false)
+        form.textarea("message", "Message (up to 5,000 characters)", maxLength: ContactMessage.maxMessage)
+        form.honeypot("website")
+        return """
+            <section class="contact" id="contact">
+            <h2>Write to the poster</h2>
+            <p class="contact-notice">The poster gets your message by email, with <strong>your email address shown to them</strong> so they can reply. Their address stays hidden from you until they do.</p>
+            \(form.render(submit: "Send message"))
+            </section>
+            """
+    }
+
+    /// The form on a page of its own, with the error's status.
+    static func page(_ context: RequestContext, post: Post, values: AccountInput? = nil,
+                     error: HTTPError? = nil) throws -> FastCGIResponse {
+        AccountForm.page(context, title: "Write to the poster", status: error?.status ?? 200, """
+            <p>About <a href="/post/\(post.id)">\(post.title)</a></p>
+            \(try section(context, post: post, values: values, error: error))
+            """)
+    }
+}
