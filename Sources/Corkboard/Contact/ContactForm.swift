@@ -1,4 +1,5 @@
 import FastCGI
+import MariaDB
 
 /// The contact form, on the post page and on its own page (`/post/{id}/contact`, where an
 /// error re-renders it refilled). Plain HTML, no script: it works without JavaScript.
@@ -24,6 +25,17 @@ enum ContactForm {
             \(form.render(submit: "Send message"))
             </section>
             """
+    }
+
+    /// The section for the post page, or nothing while the primary is down: nothing could be
+    /// sent then, and the page itself must keep working for everyone.
+    static func onPostPage(_ context: RequestContext, post: Post) throws -> HTML {
+        do {
+            let html = try section(context, post: post)
+            return context.identityUnavailable ? "" : html
+        } catch let error as MariaDBError where error.isUnavailable {
+            return ""
+        }
     }
 
     /// The form on a page of its own, with the error's status.

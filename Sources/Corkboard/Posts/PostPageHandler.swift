@@ -19,7 +19,7 @@ enum PostPageHandler {
                 // The contact form carries this viewer's CSRF token (and address), so only a post
                 // without it is served as the cached page; the article is cached either way.
                 guard hot.post.contactEnabled else { return HTMLResponse.make(bytes: hot.viewerPage) }
-                let contact = try ContactForm.section(context, post: hot.post)
+                let contact = try ContactForm.onPostPage(context, post: hot.post)
                 return HTMLResponse.make(page(hot.post, article: hot.article, controls: contact, siteName: siteName))
             }
             (post, article) = (hot.post, hot.article)
