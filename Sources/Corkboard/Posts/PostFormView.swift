@@ -92,7 +92,7 @@ enum PostFormView {
             <p><label>Category <select name="category" required><option value="">Choose…</option>\(options(try catalog.categories(), selected: values.category))</select></label></p>
             <p><label>Where <input name="location_text" maxlength="200" value="\(values.locationText)"></label></p>
             <p><label>Description <textarea name="description" required rows="10" maxlength="10000">\(values.description)</textarea></label></p>
-            <p><input type="hidden" name="contact_sent" value="1"><label><input type="checkbox" name="contact_enabled" value="1"\(HTML(unsafeRaw: values.contactEnabled ? " checked" : ""))> Let viewers write to me through the site (your address stays hidden; theirs is shown to you)</label></p>
+            <p><input type="hidden" name="contact_sent" value="1"><label><input type="checkbox" name="contact_enabled" value="1"\(.attribute("checked", if: values.contactEnabled))> Let viewers write to me through the site (your address stays hidden; theirs is shown to you)</label></p>
             <fieldset class="photos"><legend>Photos (up to \(config.maxPhotos), each at most 1 MiB: JPEG, PNG or WebP)</legend>
             <ol class="photo-list">\(photos)</ol>
             <ul class="upload-progress"></ul>
