@@ -24,7 +24,7 @@ import Testing
             UPDATE posts SET created_at = UTC_TIMESTAMP(6) - INTERVAL 1 HOUR, deleted_at = NULL, contact_enabled = TRUE
             WHERE id = \(id)
             """)
-        h.app.invalidatePost(id)
+        h.app.hotPosts.invalidate(id)
         return (id, try row.decode("email", as: String.self))
     }
 
