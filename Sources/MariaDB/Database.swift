@@ -129,12 +129,22 @@ public final class Database {
 
     /// Runs `body` in a transaction on the primary: COMMIT if it returns, ROLLBACK if it
     /// throws (see `MariaDBConnection.transaction`). Statements inside run on the
-    /// `Transaction` it is given.
+    /// `Transaction` it is given. A deadlock victim rolled back whole, so it is run again (up
+    /// to three times in all): `body` must undo anything it does outside the database when it
+    /// throws (as `PostVisibility` does with the files it wrote).
     @discardableResult
     public func transaction<T>(_ file: String = #fileID, _ line: Int = #line, _ body: (Transaction) throws -> T) throws -> T {
-        let value = try MariaDBError.at(file, line) { try onPrimary { conn in try conn.transaction { try body(Transaction($0)) } } }
-        noteCommit()
-        return value
+        var attempt = 0
+        while true {
+            do {
+                let value = try MariaDBError.at(file, line) { try onPrimary { conn in try conn.transaction { try body(Transaction($0)) } } }
+                noteCommit()
+                return value
+            } catch let error as MariaDBError where error.code == .deadlock && attempt < 2 {
+                attempt += 1
+                logger.notice("deadlock, running the transaction again", metadata: ["attempt": "\(attempt)", "at": "\(file):\(line)"])
+            }
+        }
     }
 
     /// The primary for stores of primary-only state that also run inside transactions (they

@@ -31,7 +31,7 @@ struct ContactService {
         // REMOTE_ADDR is the peer nginx saw; no client-supplied header is ever consulted.
         let client = context.request.remoteAddress ?? "unknown"
         let mail = ContactMail(siteURL: config.siteURL, siteName: config.siteName)
-        try context.database.transactionRetryingDeadlocks(logger: context.logger) { conn in
+        try context.database.transaction { conn in
             try limits.take(conn, subjects: [(.sender, message.email.lowercased()), (.ip, client), (.post, String(post.id))])
             guard let row = try conn.query("SELECT email FROM users WHERE id = \(post.userID)").first else {
                 throw HTTPError(410, "This post is no longer available.")

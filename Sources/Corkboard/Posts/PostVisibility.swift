@@ -37,7 +37,7 @@ public struct PostVisibility {
     /// Runs `body` in one transaction; `body` makes its change through the `PostChange` it is
     /// given (its `conn`, and `willChange`/`created` for every post it changes).
     public func change<T>(_ body: (inout PostChange) throws -> T) throws -> T {
-        let (value, done) = try database.transactionRetryingDeadlocks(logger: logger) { conn in
+        let (value, done) = try database.transaction { conn in
             try PhotoWrites.undoing(files: files) { writes in
                 var change = PostChange(conn: conn, writes: writes)
                 defer { writes = change.writes }
