@@ -128,3 +128,9 @@ int cb_wait_master_signal(int timeout_ms) {
     if (sig < 0) return (errno == EAGAIN || errno == EINTR) ? 0 : -1;
     return sig;
 }
+
+int cb_spawn_close_from(posix_spawn_file_actions_t *actions, int lowfd) {
+    return posix_spawn_file_actions_addclosefrom_np(actions, lowfd);
+}
+
+short cb_spawn_setsid_flag(void) { return POSIX_SPAWN_SETSID; }

@@ -15,7 +15,8 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[2]
-UNITS = ["corkboard.socket", "corkboard.service", "corkboard-migrate.service", "corkboard-mailer.service"]
+UNITS = ["corkboard.socket", "corkboard.service", "corkboard-migrate.service", "corkboard-mailer.service",
+         "corkboard-purge.service", "corkboard-purge.timer"]
 
 
 def children_of(pid: int) -> list:

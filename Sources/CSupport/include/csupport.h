@@ -2,6 +2,7 @@
 #define CORKBOARD_CSUPPORT_H
 #include <stdint.h>
 #include <sys/types.h>
+#include <spawn.h>
 
 /// prctl(PR_SET_PDEATHSIG, sig): prctl is variadic, so Swift cannot call it directly.
 int cb_set_parent_death_signal(int sig);
@@ -47,5 +48,11 @@ uint64_t cb_monotonic_ns(void);
 int cb_wait_master_signal(int timeout_ms);
 /// Blocks SIGCHLD, SIGTERM, SIGINT, SIGHUP and SIGQUIT in the calling thread.
 int cb_block_master_signals(void);
+
+/// posix_spawn_file_actions_addclosefrom_np (a GNU extension Swift does not see): the child
+/// closes every descriptor from lowfd up.
+int cb_spawn_close_from(posix_spawn_file_actions_t *actions, int lowfd);
+/// POSIX_SPAWN_SETSID (a GNU flag): the child starts a session of its own.
+short cb_spawn_setsid_flag(void);
 
 #endif

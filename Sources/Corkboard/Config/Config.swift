@@ -26,12 +26,19 @@ public struct Config: Sendable {
     /// The hot-post cache and the causal-read cookie.
     public var cache: CacheConfig
     public var search: SearchConfig
+    /// The old-post purge job.
+    public var purge: PurgeConfig
+    /// The file this configuration came from (nil: defaults and environment only), so a worker
+    /// can start a job (`corkboard purge-old-posts`) with the same settings.
+    public var sourcePath: String?
 
     /// Loads `path` (or `CORKBOARD_CONFIG`, or the default path when it exists) plus the environment.
     public static func load(path: String?, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> Config {
         var chosen = path ?? environment["CORKBOARD_CONFIG"]
         if chosen == nil, FileManager.default.fileExists(atPath: defaultPath) { chosen = defaultPath }
-        return try Config(file: ConfigFile.load(path: chosen, environment: environment))
+        var config = try Config(file: ConfigFile.load(path: chosen, environment: environment))
+        config.sourcePath = chosen
+        return config
     }
 
     public init(file: ConfigFile) throws {
@@ -84,6 +91,7 @@ public struct Config: Sendable {
         posts = try PostsConfig(file: file)
         contact = try ContactConfig(file: file)
         search = try SearchConfig(file: file)
+        purge = try PurgeConfig(file: file)
         // Last: every setting has been read, so any other key in the file is a typo.
         try file.rejectUnknownKeys()
     }

@@ -48,6 +48,7 @@ public final class CorkboardApp: FastCGIResponder {
         PostRoutes.register(on: router)
         ContactRoutes.register(on: router)
         SearchRoutes.register(on: router)
+        PurgeAPI.register(on: router)
     }
 
     public func respond(to request: FastCGIRequest) throws -> FastCGIResponse {
