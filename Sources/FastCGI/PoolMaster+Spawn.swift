@@ -18,45 +18,15 @@ extension PoolMaster {
         posix_spawn_file_actions_adddup2(&actions, listenSocket.fd, 0)
         posix_spawn_file_actions_adddup2(&actions, scoreboard.fd, Scoreboard.workerFD)
 
-        var attr = posix_spawnattr_t()
-        posix_spawnattr_init(&attr)
-        defer { posix_spawnattr_destroy(&attr) }
-        var empty = sigset_t()
-        sigemptyset(&empty)
-        posix_spawnattr_setsigmask(&attr, &empty)
-        var defaults = sigset_t()
-        sigemptyset(&defaults)
-        for sig in [SIGCHLD, SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGPIPE, SIGUSR1, SIGUSR2] { sigaddset(&defaults, sig) }
-        posix_spawnattr_setsigdefault(&attr, &defaults)
-        posix_spawnattr_setflags(&attr, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
-
         var env = workerEnvironment
         env["CORKBOARD_MASTER_PID"] = String(getpid())
         env["CORKBOARD_WORKER_SLOT"] = String(slot)
-        let argv = config.workerCommand.map { strdup($0) } + [nil]
-        let envp = env.map { strdup("\($0.key)=\($0.value)") } + [nil]
-        defer {
-            argv.forEach { free($0) }
-            envp.forEach { free($0) }
+        do {
+            return try ProcessSpawn.spawn(config.workerCommand, environment: env, actions: &actions,
+                                          defaultSignals: [SIGCHLD, SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGPIPE, SIGUSR1, SIGUSR2])
+        } catch {
+            throw FastCGIError.system(call: "posix_spawn", errno: error.code, detail: program)
         }
-        var pid: pid_t = 0
-        let rc: Int32
-        if program.contains("/") {
-            rc = posix_spawn(&pid, program, &actions, &attr, argv, envp)
-        } else {
-            rc = posix_spawnp(&pid, program, &actions, &attr, argv, envp)
-        }
-        guard rc == 0 else { throw FastCGIError.system(call: "posix_spawn", errno: rc, detail: program) }
-        return pid
-    }
-
-    /// The environment handed to workers: ours without systemd's LISTEN_* variables.
-    static func inheritableEnvironment() -> [String: String] {
-        var env = ProcessInfo.processInfo.environment
-        for key in ["LISTEN_PID", "LISTEN_FDS", "LISTEN_FDNAMES", "CORKBOARD_MASTER_PID", "CORKBOARD_WORKER_SLOT"] {
-            env[key] = nil
-        }
-        return env
     }
 
     /// "exit code 3", "signal SIGSEGV (core dumped)" from a waitpid status.

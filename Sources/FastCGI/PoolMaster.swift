@@ -63,7 +63,7 @@ public final class PoolMaster {
             logger.warning("PoolMaster.run() is not on the main thread; PDEATHSIG follows the spawning thread")
         }
         guard cb_block_master_signals() == 0 else { throw FastCGIError.errno("sigprocmask") }
-        workerEnvironment = Self.inheritableEnvironment()
+        workerEnvironment = ProcessSpawn.inheritableEnvironment()
         listenSocket = try ListenSocket.open(config.listen, backlog: config.backlog)
         defer { listenSocket.close() }
         // Twice the workers, so rolling restarts always find a free slot for the replacement.

@@ -1,4 +1,5 @@
 import CSupport
+import FastCGI
 import Foundation
 
 /// Starts a long job outside the request that asked for it: a worker must never hold a long
@@ -18,29 +19,14 @@ enum DetachedProcess {
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         cb_spawn_close_from(&actions, 3)
 
-        var attr = posix_spawnattr_t()
-        posix_spawnattr_init(&attr)
-        defer { posix_spawnattr_destroy(&attr) }
-        var empty = sigset_t()
-        sigemptyset(&empty)
-        posix_spawnattr_setsigmask(&attr, &empty)
-        var defaults = sigset_t()
-        sigfillset(&defaults)
-        posix_spawnattr_setsigdefault(&attr, &defaults)
-        posix_spawnattr_setflags(&attr, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF) | cb_spawn_setsid_flag())
-
-        var env = ProcessInfo.processInfo.environment
-        for key in ["CORKBOARD_MASTER_PID", "CORKBOARD_WORKER_SLOT", "LISTEN_PID", "LISTEN_FDS", "LISTEN_FDNAMES"] { env[key] = nil }
         // "$0" "$@": the program and its arguments pass through the shell untouched.
-        let argv = (["sh", "-c", "\"$0\" \"$@\" &", program] + arguments).map { strdup($0) } + [nil]
-        let envp = env.map { strdup("\($0.key)=\($0.value)") } + [nil]
-        defer {
-            argv.forEach { free($0) }
-            envp.forEach { free($0) }
+        let argv = ["/bin/sh", "-c", "\"$0\" \"$@\" &", program] + arguments
+        let pid: pid_t
+        do {
+            pid = try ProcessSpawn.spawn(argv, environment: ProcessSpawn.inheritableEnvironment(), actions: &actions, newSession: true)
+        } catch {
+            throw PurgeError(message: "could not start \(program): \(String(cString: strerror(error.code)))")
         }
-        var pid: pid_t = 0
-        let rc = posix_spawn(&pid, "/bin/sh", &actions, &attr, argv, envp)
-        guard rc == 0 else { throw PurgeError(message: "could not start \(program): \(String(cString: strerror(rc)))") }
         var status: Int32 = 0
         while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
     }
