@@ -28,6 +28,13 @@ import Testing
         return nil
     }
 
+    /// Found by schemathesis: `{"": 1}` was "Unknown field ." with an empty `field`.
+    @Test func aFieldWithAnEmptyNameIsRefusedAsABadBody() throws {
+        let error = refusal(#"{"title":"T","":1}"#)
+        #expect(error?.field == "body")
+        #expect(error?.message.hasPrefix("The request body has a field with an empty name.") == true, "\(error?.message ?? "")")
+    }
+
     @Test func absentNullAndValueAreDistinct() throws {
         let absent = try post(#"{"title":"T"}"#)
         #expect(absent.title == "T" && absent.description == nil)

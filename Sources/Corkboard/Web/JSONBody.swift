@@ -78,6 +78,11 @@ private struct Checked<Body: JSONBody>: Decodable {
         if let unknown = sent.first(where: { !known.contains($0.stringValue) }) {
             let name = JSONKeyStyle.wireName(unknown.stringValue)
             let wire = known.map(JSONKeyStyle.wireName)
+            // An empty key ("": …) has no name to show or to point `field` at: the body is wrong.
+            guard !name.isEmpty else {
+                throw HTTPError.badRequest("The request body has a field with an empty name. This request takes \(wire.joined(separator: ", ")).",
+                                           field: "body")
+            }
             let hint = Spelling.closest(to: name, among: wire).map { " Did you mean \($0)?" } ?? ""
             throw HTTPError.badRequest("Unknown field \(name).\(hint) This request takes \(wire.joined(separator: ", ")).",
                                        field: name)
