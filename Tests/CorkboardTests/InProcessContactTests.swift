@@ -162,6 +162,12 @@ import Testing
         #expect(bot.status == 202 && bot.text == person.text)
         #expect(try count(h, "SELECT COUNT(*) AS n FROM outbox") == 1)
         #expect(try count(h, "SELECT COUNT(*) AS n FROM contact_limits WHERE subject = 'bot@example.test'") == 0)
+        // Found by schemathesis: a filled honeypot skipped the checks, so a body a person would
+        // get a 400 for was answered 202. A bot now gets the person's answer for the same body.
+        let badBot = try contact(h, id, email: "bot@example.test", message: "", extra: ["website": "http://spam.example"])
+        let badPerson = try contact(h, id, email: "person@example.test", message: "")
+        #expect(badBot.status == 400 && badBot.text == badPerson.text)
+        #expect(try count(h, "SELECT COUNT(*) AS n FROM outbox") == 1)
     }
 
     @Test func goneAndClosedPostsRefuseAndSendNothing() throws {

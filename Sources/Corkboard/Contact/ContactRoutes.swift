@@ -17,9 +17,10 @@ enum ContactRoutes {
         let input = try AccountInput.read(context) { try ContactBody.decode(json: $0).values }
         let service = ContactService(context: context)
         let post = try service.post(id)
-        if !ContactMessage.isBot(input) {
-            try service.send(try ContactMessage(input), about: post)
-        }
+        // Checked first, honeypot or not: a bot gets the answer a person would (a 400 for a bad
+        // field, else 202), so it cannot tell that its message was dropped.
+        let message = try ContactMessage(input)
+        if !ContactMessage.isBot(input) { try service.send(message, about: post) }
         return JSONResponse.make(status: 202, ["message": ContactService.sentAnswer])
     }
 
@@ -34,9 +35,8 @@ enum ContactRoutes {
         let service = ContactService(context: context)
         let post = try service.post(try PostAPI.postID(context))
         return try AccountPages.handleForm(context, render: { try ContactForm.page(context, post: post, values: $0, error: $1) }) { input in
-            if !ContactMessage.isBot(input) {
-                try service.send(try ContactMessage(input), about: post)
-            }
+            let message = try ContactMessage(input)
+            if !ContactMessage.isBot(input) { try service.send(message, about: post) }
             return AccountForm.page(context, title: "Message sent", """
                 <h1>Message sent</h1>
                 <p class="notice" role="status">\(ContactService.sentAnswer)</p>
