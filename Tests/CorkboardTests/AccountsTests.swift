@@ -16,6 +16,17 @@ import Testing
         #expect(Crypto.tokenHash(a) == Crypto.sha256(Array(a.utf8)))
     }
 
+    /// Limits count characters as the OpenAPI document (JSON Schema `maxLength`) and MariaDB do:
+    /// Unicode scalars. Counted as grapheme clusters, 64 "e" + combining accent (128 scalars)
+    /// passed a 64-character limit.
+    @Test func fieldLengthsCountUnicodeScalars() throws {
+        let accented = String(repeating: "e\u{301}", count: 64)
+        #expect(accented.count == 64 && accented.unicodeScalars.count == 128)
+        let input = AccountInput(values: ["token": accented, "short": String(repeating: "e\u{301}", count: 32)], form: nil)
+        #expect(throws: HTTPError.self) { try input.string("token", label: "Token", maxLength: 64) }
+        #expect(try input.string("short", label: "Short", maxLength: 64).unicodeScalars.count == 64)
+    }
+
     @Test func hmacMatchesRFC4231() {
         // RFC 4231 test case 2.
         let mac = Crypto.hmacSHA256(key: Array("Jefe".utf8), Array("what do ya want for nothing?".utf8))

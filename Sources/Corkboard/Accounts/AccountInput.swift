@@ -39,7 +39,9 @@ struct AccountInput {
             throw HTTPError.badRequest("\(label) must not contain NUL characters.", field: name)
         }
         if text.isEmpty { throw HTTPError.badRequest("\(label) is required.", field: name) }
-        if text.count > maxLength {
+        // Characters as the document and MariaDB count them (Unicode scalars), not grapheme
+        // clusters: "e" plus a combining accent is two.
+        if text.unicodeScalars.count > maxLength {
             throw HTTPError.badRequest("\(label) is too long (at most \(maxLength) characters).", field: name)
         }
         return text
