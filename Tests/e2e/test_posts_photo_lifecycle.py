@@ -197,3 +197,13 @@ def test_release_racing_a_writer_of_the_same_photo_never_loses_the_writers_file(
         photo = results["write"].json()["photos"][0]
         assert photo["id"] == first.json()["photos"][0]["id"], "the same bytes are the same photo"
         assert status(stack, photo["url"]) == 200 and status(stack, photo["thumb_url"]) == 200, i
+
+
+def test_photo_upload_with_a_text_field_is_refused_and_stores_nothing(stack, poster):
+    """Found by schemathesis: POST /api/photos dropped any field beside the photo in silence."""
+    before = stored(stack)
+    r = poster.post(stack.url("/api/photos"), files=[("photo", ("p.jpg", jpeg(seed=4242), "image/jpeg")),
+                                                     ("caption", (None, "my bike"))], timeout=60)
+    assert r.status_code == 400, r.text
+    assert r.json() == {"error": "Unknown field caption. This request takes only the file part photo.", "field": "caption"}
+    assert_nothing_stored(stack, before)

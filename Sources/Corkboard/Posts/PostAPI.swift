@@ -20,6 +20,10 @@ enum PostAPI {
         try context.requireCSRF(form: nil)
         let read = try PostRequestReader(context: context, htmlForm: false).read()
         if let problem = read.problem { throw problem }
+        // The photo and nothing else: a text field here would be silently dropped.
+        if let (name, _) = read.form.first {
+            throw HTTPError.badRequest("Unknown field \(name). This request takes only the file part photo.", field: name)
+        }
         let photos = read.fields.photos ?? []
         guard photos.count == 1, case .fresh(let photo, _) = photos[0] else {
             throw HTTPError.badRequest("Send exactly one photo, as a file part named photo.", field: "photo")
