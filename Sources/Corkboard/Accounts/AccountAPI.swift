@@ -9,7 +9,7 @@ enum AccountAPI {
     /// `POST /api/signup {email, password}`: always the same 202 answer.
     static func signup(_ context: RequestContext) throws -> FastCGIResponse {
         try context.requireCSRF(form: nil)
-        let input = try AccountInput.read(context)
+        let input = try AccountInput.read(context, takes: AccountFields.Credentials.self)
         let email = try input.email()
         let password = try input.password()
         try AccountService(context).signUp(email: email, password: password)
@@ -19,7 +19,7 @@ enum AccountAPI {
     /// `POST /api/login {email, password}`: sets a fresh session cookie.
     static func login(_ context: RequestContext) throws -> FastCGIResponse {
         try context.requireCSRF(form: nil)
-        let input = try AccountInput.read(context)
+        let input = try AccountInput.read(context, takes: AccountFields.Credentials.self)
         let email = try input.email()
         let password = try input.password()
         let (user, token) = try AccountService(context).logIn(email: email, password: password,
@@ -63,7 +63,7 @@ extension AccountAPI {
     /// `POST /api/verify {token}`: confirms an address (sign-up or email change).
     static func verify(_ context: RequestContext) throws -> FastCGIResponse {
         try context.requireCSRF(form: nil)
-        let token = try AccountInput.read(context).string("token", label: "Token", maxLength: 64)
+        let token = try AccountInput.read(context, takes: AccountFields.Token.self).string("token", label: "Token", maxLength: 64)
         switch try AccountService(context).verify(token: token) {
         case .address(let email): return JSONResponse.make(Message(message: "Thank you: \(email) is verified."))
         case .newAddress(let email): return JSONResponse.make(Message(message: "Your address is now \(email)."))
@@ -80,7 +80,7 @@ extension AccountAPI {
     /// `POST /api/reset {email}`: the same 202 whether or not the address has an account.
     static func requestReset(_ context: RequestContext) throws -> FastCGIResponse {
         try context.requireCSRF(form: nil)
-        let email = try AccountInput.read(context).email()
+        let email = try AccountInput.read(context, takes: AccountFields.Email.self).email()
         try AccountService(context).requestReset(email: email)
         return JSONResponse.make(status: 202, Message(message: AccountService.resetAnswer))
     }
@@ -88,7 +88,7 @@ extension AccountAPI {
     /// `POST /api/reset/confirm {token, password}`: sets the password, ends every session.
     static func confirmReset(_ context: RequestContext) throws -> FastCGIResponse {
         try context.requireCSRF(form: nil)
-        let input = try AccountInput.read(context)
+        let input = try AccountInput.read(context, takes: AccountFields.NewPassword.self)
         let token = try input.string("token", label: "Token", maxLength: 64)
         let password = try input.password()
         try AccountService(context).resetPassword(token: token, newPassword: password)
@@ -101,7 +101,7 @@ extension AccountAPI {
         try context.requireCSRF(form: nil)
         _ = try context.requireUser()
         guard let session = try context.currentSession() else { throw HTTPError(401, "Log in first.") }
-        let input = try AccountInput.read(context)
+        let input = try AccountInput.read(context, takes: AccountFields.PasswordChange.self)
         let current = try input.password("current_password", label: "Current password")
         let new = try input.password("new_password", label: "New password")
         try AccountService(context).changePassword(session, current: current, new: new)
@@ -112,7 +112,7 @@ extension AccountAPI {
     static func changeEmail(_ context: RequestContext) throws -> FastCGIResponse {
         try context.requireCSRF(form: nil)
         let user = try context.requireUser()
-        let input = try AccountInput.read(context)
+        let input = try AccountInput.read(context, takes: AccountFields.EmailChange.self)
         let newEmail = try input.email("new_email", label: "New email")
         let password = try input.password()
         try AccountService(context).requestEmailChange(user, password: password, newEmail: newEmail)
@@ -123,7 +123,7 @@ extension AccountAPI {
     static func deleteUser(_ context: RequestContext) throws -> FastCGIResponse {
         try context.requireCSRF(form: nil)
         let user = try context.requireUser()
-        let password = try AccountInput.read(context).password()
+        let password = try AccountInput.read(context, takes: AccountFields.Password.self).password()
         try AccountService(context).deleteAccount(user, password: password)
         context.resetSessionCache()
         context.responseHeaders.append(("Set-Cookie", SessionCookie.clear()))

@@ -1,6 +1,6 @@
 import FastCGI
 
-/// The fields of an accounts request, from a JSON object (`/api/…`, decoded as `AccountBody`)
+/// The fields of an accounts request, from a JSON object (`/api/…`, decoded as a `StringBody`)
 /// or an urlencoded form (the pages), read with the configured body cap. Every problem is a 400
 /// naming the field.
 struct AccountInput {
@@ -14,10 +14,16 @@ struct AccountInput {
         self.form = form
     }
 
-    /// Reads the body (and, for GET-less forms, nothing else). JSON is decoded by `json`
-    /// (by default as an `AccountBody`; the contact form passes its own body type).
+    /// Reads the body: on /api/ a JSON object taking only the fields `Keys` names (decoded as a
+    /// `StringBody<Keys>`), elsewhere an urlencoded form; with the configured body cap.
+    static func read<Keys: CodingKey & CaseIterable>(_ context: RequestContext, takes keys: Keys.Type) throws -> AccountInput {
+        try read(context) { try StringBody<Keys>.decode(json: $0).values }
+    }
+
+    /// Reads the body: JSON decoded by `json` on /api/, else an urlencoded form (the pages, which
+    /// take no JSON).
     static func read(_ context: RequestContext,
-                     json: ([UInt8]) throws -> [String: String] = { try AccountBody.decode(json: $0).values }) throws -> AccountInput {
+                     json: ([UInt8]) throws -> [String: String] = { _ in throw HTTPError(415, "Send the form as application/x-www-form-urlencoded.") }) throws -> AccountInput {
         let bytes = try context.request.body.readAll(limit: context.app.config.bodyLimit)
         if context.wantsJSON {
             if bytes.isEmpty { return AccountInput(values: [:], form: nil) }

@@ -10,7 +10,7 @@ struct ContactMessage {
     let name: String
     let text: String
 
-    /// Reads the fields of a form or a `ContactBody` (the same names).
+    /// Reads the fields of a form or of the API's JSON (`ContactFields`, the same names).
     init(_ input: AccountInput) throws {
         let email = try input.email("email", label: "Your email")
         // The Reply-To header takes plain ASCII only; this also refuses CR, LF and spaces.

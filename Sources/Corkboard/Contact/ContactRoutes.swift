@@ -14,7 +14,7 @@ enum ContactRoutes {
     static func api(_ context: RequestContext) throws -> FastCGIResponse {
         let id = try PostAPI.postID(context)
         try context.requireCSRF(form: nil)
-        let input = try AccountInput.read(context) { try ContactBody.decode(json: $0).values }
+        let input = try AccountInput.read(context, takes: ContactFields.self)
         let service = ContactService(context: context)
         let post = try service.post(id)
         // Checked first, honeypot or not: a bot gets the answer a person would (a 400 for a bad

@@ -31,7 +31,7 @@ extension JSONBody {
     }
 
     /// The string fields sent (null counts as not sent), by wire name: the whole of a body made
-    /// only of strings (`AccountBody`, `ContactBody`), which then checks each field itself.
+    /// only of strings (`StringBody`), which then checks each field itself.
     static func stringValues(from decoder: Decoder) throws -> [String: String] {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         var values: [String: String] = [:]
