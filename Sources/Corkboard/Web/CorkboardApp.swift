@@ -30,7 +30,7 @@ public final class CorkboardApp: FastCGIResponder {
         hotPosts = HotPostCache(maxEntries: config.cache.entries, maxBytes: config.cache.bytes,
                                 ttl: Double(config.cache.ttl), generations: generations, counters: metrics)
         causalCookie = CausalCookie(secret: config.cache.causalCookieSecret, maxAge: config.cache.causalCookieMaxAge)
-        registerRoutes()
+        Self.registerRoutes(on: router)
     }
 
     /// The one way to change which posts viewers see (with this worker's cache, so every
@@ -40,7 +40,8 @@ public final class CorkboardApp: FastCGIResponder {
     }
 
     /// Every route of the site: each feature registers its own (see its `*Routes.swift`).
-    func registerRoutes() {
+    /// Handlers are static, so a test can list the routes without a database.
+    static func registerRoutes(on router: Router) {
         router.get("/") { try HomeHandler.home($0) }
         router.get("/healthz") { try HealthHandler.healthz($0) }
         router.get("/status") { try StatusHandler.status($0) }

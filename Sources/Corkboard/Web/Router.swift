@@ -31,6 +31,20 @@ public final class Router {
         }
     }
 
+    /// Every registered method and pattern (`/api/posts/:id`), in registration order: what a
+    /// description of the routes (the OpenAPI document) is checked against.
+    public var registered: [(method: String, pattern: String)] {
+        routes.flatMap { route in
+            let pattern = "/" + route.segments.map { segment in
+                switch segment {
+                case .literal(let l): l
+                case .capture(let name): ":" + name
+                }
+            }.joined(separator: "/")
+            return route.handlers.keys.sorted().map { (method: $0, pattern: pattern) }
+        }
+    }
+
     public func get(_ pattern: String, _ handler: @escaping RouteHandler) { add("GET", pattern, handler) }
     public func post(_ pattern: String, _ handler: @escaping RouteHandler) { add("POST", pattern, handler) }
 
