@@ -4,7 +4,7 @@
 SHELL := /bin/bash
 STACK := scripts/stack.sh
 
-.PHONY: demo stop test bench build deps clean status logs
+.PHONY: demo stop test contract bench build deps clean status logs
 
 demo: deps build
 	@CB_STACK=demo $(STACK) start
@@ -35,6 +35,11 @@ build:
 # is always stopped, and the target fails if either suite failed.
 test: deps build
 	@scripts/run-tests.sh
+
+# The OpenAPI contract run (schemathesis through nginx) alone and longer: CB_CONTRACT_SECONDS per
+# run, 600 by default (make test runs it for 70 s each, anonymous and logged in).
+contract: deps build
+	@scripts/contract.sh
 
 # wrk through nginx: GET /healthz and a static file, 16 connections, 10 s each.
 bench: deps build

@@ -1,0 +1,186 @@
+"""schemathesis hooks of the contract run (test_contract.py; SCHEMATHESIS_HOOKS=contract_hooks).
+
+They decide who each call is made as, and now and then put in a live value that the document
+allows but cannot hold, so every operation can succeed at least once:
+  - anonymous run: no session cookie at all;
+  - user run: the fixture poster's session; the admin's for the admin operations; and a fresh
+    throwaway account for whatever ends or changes a session or an account (log out, log out
+    everywhere, password, address, account deletion, verification resend), so the run never
+    logs its own fixture out;
+  - a real password of that throwaway account, real emailed tokens, a real photo, an existing
+    city and category, ids of posts that exist: only in cases schemathesis generated valid, where
+    the value already has the type the document wants (so the case stays valid), and only until
+    the operation has succeeded a few times.
+Every answer is appended to $CB_CONTRACT_LOG as one JSON line (operation, status), from which
+the test counts examples and checks that every operation had a 2xx.
+"""
+
+import json
+import os
+import random
+import sys
+import threading
+from pathlib import Path
+
+import schemathesis
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from conftest import Stack  # noqa: E402
+from posts_support import jpeg  # noqa: E402
+
+STATE = json.loads(Path(os.environ["CB_CONTRACT_STATE"]).read_text())
+STACK = Stack(Path(os.environ["CB_STACK_ENV"]))
+LOG_PATH = os.environ["CB_CONTRACT_LOG"]
+LOCK = threading.Lock()
+# Successes per operation after which no more live values are put in.
+STEER_UNTIL = 3
+successes: dict = {}
+# Who made each call in flight (case id -> identity), for after_call.
+WHO: dict = {}
+
+ANONYMOUS = {"signup", "login", "requestReset", "confirmReset", "verify"}
+THROWAWAY = {"logout", "logoutAll", "changePassword", "changeEmail", "deleteUser", "resendVerification"}
+ADMIN = {"startPurge", "listPurgeRuns", "getPurgeRun"}
+POST_IDS = {"getPost": "public_post", "updatePost": "own_post", "contactPoster": "public_post",
+            "repost": None, "deletePost": None}
+
+
+def positive(case) -> bool:
+    """Whether schemathesis generated the case valid (a negative case stays as generated)."""
+    meta = getattr(case, "meta", None)
+    return meta is not None and str(meta.generation.mode) == "positive"
+
+
+def steer(op: str, case) -> bool:
+    """Whether to put a live value into this valid case: always until `op` first succeeded, then
+    half the time until it succeeded STEER_UNTIL times, then never."""
+    n = successes.get(op, 0)
+    return positive(case) and (n == 0 or (n < STEER_UNTIL and random.random() < 0.5))
+
+
+def throwaway() -> tuple:
+    """A new, unverified account, logged in: (email, password, session cookie)."""
+    address, password = STACK.create_user(verified=False)
+    with STACK.session() as s:
+        STACK.api_login(s, address, password)
+        return address, password, s.cookies.get("__Host-session")
+
+
+def token_for(kind: str) -> str:
+    """A live token of `kind` (verify or reset) from a fresh account's mail."""
+    mark = STACK.mail_mark()
+    address, _ = STACK.create_user(verified=False)
+    if kind == "reset":
+        with STACK.api_session() as s:
+            assert s.post(STACK.url("/api/reset"), json={"email": address}, timeout=30).status_code == 202
+    msg = STACK.read_mail(address, after=mark, kind=kind)
+    if kind == "verify":
+        return STACK.link_in(msg, "/verify").split("token=", 1)[1]
+    return STACK.link_in(msg, "/reset/").rsplit("/", 1)[1]
+
+
+def new_post(expired: bool = False) -> int:
+    """A fresh post of the fixture poster (expired at once when asked), for deleting or reposting."""
+    with STACK.api_session() as s:
+        s.cookies.set("__Host-session", STATE["user_cookie"])
+        r = s.post(STACK.url("/api/posts"), json={
+            "title": f"contract {random.randrange(10**9)}", "description": f"made for the contract run {random.random()}",
+            "city": "lisbon", "category": "bikes"}, timeout=30)
+        assert r.status_code == 201, r.text
+        post_id = r.json()["id"]
+    if expired:
+        STACK.sql("UPDATE posts SET created_at = created_at - INTERVAL 8 DAY WHERE id = %s", post_id)
+    return post_id
+
+
+SESSION = "__Host-session"
+CAUSAL = "__Host-cb_causal"
+# The read-your-writes cookie each identity last got, sent back as a client's cookie jar would.
+causal: dict = {}
+
+
+def authenticate(case, who: str, session):
+    """Makes the case's credentials `who`'s. Only where the case carries them: a case generated
+    without the session cookie or the CSRF header (a negative case) stays without."""
+    cookies = dict(case.cookies or {})
+    if SESSION in cookies and session:
+        cookies[SESSION] = session
+    if who in causal:
+        cookies[CAUSAL] = causal[who]
+    case.cookies = cookies
+    if case.headers and "X-Requested-With" in case.headers:
+        case.headers["X-Requested-With"] = "corkboard"
+
+
+def put(container, key, value):
+    """Replaces container[key] only where the generated value already has the wanted type."""
+    if isinstance(container, dict) and key in container and type(container[key]) is type(value):
+        container[key] = value
+
+
+@schemathesis.hook
+def before_call(context, case, kwargs):
+    op = case.operation.definition.raw.get("operationId", "")
+    body = case.body if isinstance(getattr(case, "body", None), dict) else None
+    if STATE["mode"] == "anonymous" or op in ANONYMOUS:
+        who = "anonymous"
+        authenticate(case, who, None)
+    elif op in ADMIN:
+        who = "admin"
+        authenticate(case, who, STATE["admin_cookie"])
+    elif op in THROWAWAY:
+        who = "throwaway"
+        address, password, cookie = throwaway()
+        authenticate(case, who, cookie)
+        if steer(op, case):
+            put(body, "password", password)
+            put(body, "current_password", password)
+    else:
+        who = "user"
+        authenticate(case, who, STATE["user_cookie"])
+    WHO[id(case)] = who
+
+    if not steer(op, case):
+        return
+    if op == "login":
+        address, password = STACK.create_user(verified=False)
+        put(body, "email", address)
+        put(body, "password", password)
+    elif op in ("verify", "confirmReset"):
+        put(body, "token", token_for("verify" if op == "verify" else "reset"))
+    elif op in ("createPost", "updatePost") and body is not None:
+        put(body, "city", "lisbon")
+        put(body, "category", "bikes")
+        if body.get("neighbourhood") is not None:
+            put(body, "neighbourhood", "alfama")
+    elif op == "uploadPhoto" and body is not None and isinstance(body.get("photo"), (str, bytes)):
+        body["photo"] = jpeg(seed=random.randrange(10**6), size=(64, 48))
+    elif op == "search" and isinstance(case.query, dict):
+        put(case.query, "city", "lisbon")
+        for key in ("category", "neighbourhood", "cursor", "min_price", "max_price"):
+            case.query.pop(key, None)
+    elif op == "getPurgeRun" and isinstance(case.path_parameters, dict):
+        put(case.path_parameters, "id", STATE["purge_run"])
+
+    if op in POST_IDS and isinstance(case.path_parameters, dict) and STATE["mode"] == "user":
+        fixture = POST_IDS[op]
+        post_id = STATE[fixture] if fixture else new_post(expired=(op == "repost"))
+        put(case.path_parameters, "id", post_id)
+    elif op in ("getPost", "contactPoster") and isinstance(case.path_parameters, dict):
+        put(case.path_parameters, "id", STATE["public_post"])
+
+
+@schemathesis.hook
+def after_call(context, case, response):
+    op = case.operation.definition.raw.get("operationId", "")
+    who = WHO.pop(id(case), "anonymous")
+    for header in response.headers.get("set-cookie", []):
+        name, _, rest = header.partition("=")
+        if name.strip() == CAUSAL and who != "throwaway":
+            causal[who] = rest.split(";", 1)[0]
+    with LOCK:
+        if 200 <= response.status_code < 300:
+            successes[op] = successes.get(op, 0) + 1
+        with open(LOG_PATH, "a") as log:
+            log.write(json.dumps({"mode": STATE["mode"], "op": op, "method": case.method,
+                                  "path": case.operation.path, "status": response.status_code}) + "\n")
