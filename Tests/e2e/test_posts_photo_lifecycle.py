@@ -207,3 +207,7 @@ def test_photo_upload_with_a_text_field_is_refused_and_stores_nothing(stack, pos
     assert r.status_code == 400, r.text
     assert r.json() == {"error": "Unknown field caption. This request takes only the file part photo.", "field": "caption"}
     assert_nothing_stored(stack, before)
+    r = poster.post(stack.url("/api/photos"), files=[("photo", ("p.jpg", jpeg(seed=4243), "image/jpeg")),
+                                                     ("", (None, "x"))], timeout=60)
+    assert r.status_code == 400 and r.json()["field"] == "body", r.text
+    assert_nothing_stored(stack, before)

@@ -22,7 +22,9 @@ enum PostAPI {
         if let problem = read.problem { throw problem }
         // The photo and nothing else: a text field here would be silently dropped.
         if let (name, _) = read.form.first {
-            throw HTTPError.badRequest("Unknown field \(name). This request takes only the file part photo.", field: name)
+            throw name.isEmpty
+                ? HTTPError.badRequest("The request has a part with an empty name. This request takes only the file part photo.", field: "body")
+                : HTTPError.badRequest("Unknown field \(name). This request takes only the file part photo.", field: name)
         }
         let photos = read.fields.photos ?? []
         guard photos.count == 1, case .fresh(let photo, _) = photos[0] else {
