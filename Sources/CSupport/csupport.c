@@ -45,6 +45,10 @@ uint64_t cb_atomic_bump_u64(uint64_t *p, uint64_t v) {
     return next;
 }
 
+int cb_atomic_cas_u64(uint64_t *p, uint64_t expected, uint64_t desired) {
+    return __atomic_compare_exchange_n(p, &expected, desired, 0, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST) ? 1 : 0;
+}
+
 int cb_wait_readable(int fd, int timeout_ms) {
     struct pollfd p = { .fd = fd, .events = POLLIN, .revents = 0 };
     sigset_t none;

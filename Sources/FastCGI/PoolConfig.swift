@@ -34,9 +34,13 @@ public struct PoolConfig: Sendable {
     /// The argv that starts one worker (spawned anew, never forked); the master adds the
     /// listen socket as fd 0 and the scoreboard as fd 3.
     public var workerCommand: [String]
+    /// A file for the scoreboard (see `Scoreboard.create(slots:path:)`), so other processes can
+    /// read this pool's counters and a restarted pool keeps them; nil: an anonymous memfd.
+    public var scoreboardPath: String?
 
     public init(listen: ListenAddress, workers: Int = 4, maxRequests: Int = 100_000, requestTimeout: Int = 30,
-                shutdownTimeout: Int = 30, backlog: Int = 1024, workerCommand: [String] = []) {
+                shutdownTimeout: Int = 30, backlog: Int = 1024, workerCommand: [String] = [], scoreboardPath: String? = nil) {
+        self.scoreboardPath = scoreboardPath
         self.listen = listen
         self.workers = workers
         self.maxRequests = maxRequests

@@ -67,7 +67,13 @@ public final class PoolMaster {
         listenSocket = try ListenSocket.open(config.listen, backlog: config.backlog)
         defer { listenSocket.close() }
         // Twice the workers, so rolling restarts always find a free slot for the replacement.
-        scoreboard = try Scoreboard.create(slots: config.workers * 2 + 1)
+        let slots = config.workers * 2 + 1
+        if let path = config.scoreboardPath {
+            scoreboard = try Scoreboard.create(slots: slots, path: path, workers: config.workers)
+        } else {
+            scoreboard = try Scoreboard.create(slots: slots)
+            scoreboard.store(header: 7, UInt64(config.workers))
+        }
         logger.info("pool listening on \(config.listen) with \(config.workers) workers (max requests \(config.maxRequests), request timeout \(config.requestTimeout) s)")
 
         reconcile()

@@ -11,13 +11,18 @@ import Foundation
 ///
 /// Layout (64-bit words): header 16 words, counters 256 words, then `slotCount` slots of 32
 /// words (8 numeric words + 192 bytes of request text), then a table of 65 536 words that
-/// features index by hash (the hot-post cache keeps its invalidation generations there).
+/// features index by hash (the hot-post cache keeps its invalidation generations there), then
+/// `namedRowCount` named rows of counters (see `Scoreboard+NamedRows.swift`).
+///
+/// Backed by a memfd, or by a file (`create(slots:path:)`) so that other processes of the host
+/// (the other pool, the mailer, whoever answers /metrics) can map it too, and a restarted
+/// master keeps the counts its previous run made.
 public final class Scoreboard {
     /// Number of shared counters available to `add(counter:_:)`.
     public static let counterCount = 256
     /// The fd the master hands to workers.
     public static let workerFD: Int32 = 3
-    static let magic: UInt64 = 0x434F_524B_5342_0001 // "CORKSB" v1
+    static let magic: UInt64 = 0x434F_524B_5342_0002 // "CORKSB" v2
     static let headerWords = 16
     static let slotWords = 32
     static let slotTextOffset = 64
@@ -33,7 +38,7 @@ public final class Scoreboard {
     private let size: Int
     private let ownsFD: Bool
 
-    private init(fd: Int32, base: UnsafeMutableRawPointer, size: Int, slotCount: Int, ownsFD: Bool) {
+    init(fd: Int32, base: UnsafeMutableRawPointer, size: Int, slotCount: Int, ownsFD: Bool) {
         self.fd = fd
         self.base = base
         self.size = size
@@ -46,7 +51,9 @@ public final class Scoreboard {
         if ownsFD { close(fd) }
     }
 
-    static func byteSize(slots: Int) -> Int { (headerWords + counterCount + slots * slotWords + tableSize) * 8 }
+    static func byteSize(slots: Int) -> Int {
+        (headerWords + counterCount + slots * slotWords + tableSize + namedRowCount * namedRowWords) * 8
+    }
 
     /// Creates a zeroed scoreboard with `slots` worker slots (master side).
     public static func create(slots: Int, masterPid: Int32 = getpid()) throws -> Scoreboard {
@@ -62,41 +69,54 @@ public final class Scoreboard {
             close(fd)
             throw e
         }
-        guard let p = mmap(nil, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0), p != MAP_FAILED else {
+        guard let p = map(fd: fd, size: size) else {
             let e = FastCGIError.errno("mmap", "scoreboard")
             close(fd)
             throw e
         }
         let board = Scoreboard(fd: fd, base: p, size: size, slotCount: slots, ownsFD: true)
-        board.store(header: 1, 1)
-        board.store(header: 2, UInt64(UInt32(bitPattern: masterPid)))
-        board.store(header: 3, UInt64(time(nil)))
-        board.store(header: 6, UInt64(slots))
-        board.store(header: 0, magic)
+        board.start(masterPid: masterPid)
         return board
     }
 
+    /// Fills the header for a master starting now (a kept file keeps its counts).
+    func start(masterPid: Int32, workers: Int = 0) {
+        store(header: 1, 1)
+        store(header: 2, UInt64(UInt32(bitPattern: masterPid)))
+        store(header: 3, UInt64(time(nil)))
+        store(header: 6, UInt64(slotCount))
+        store(header: 7, UInt64(workers))
+        store(header: 0, Self.magic)
+    }
+
+    /// Maps `size` bytes of `fd` shared; nil when mmap fails.
+    static func map(fd: Int32, size: Int) -> UnsafeMutableRawPointer? {
+        guard let p = mmap(nil, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0), p != MAP_FAILED else { return nil }
+        return p
+    }
+
     /// Maps the scoreboard the master passed as `fd` (worker side); nil if fd is not one.
-    public static func attach(fd: Int32 = workerFD) -> Scoreboard? {
+    /// `ownsFD`: close it with the board (a file another process made, see `open(path:)`).
+    public static func attach(fd: Int32 = workerFD, ownsFD: Bool = false) -> Scoreboard? {
         var st = stat()
         guard fstat(fd, &st) == 0, st.st_size >= off_t(byteSize(slots: 0)) else { return nil }
         let size = Int(st.st_size)
-        guard let p = mmap(nil, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0), p != MAP_FAILED else { return nil }
+        guard let p = map(fd: fd, size: size) else { return nil }
         let words = p.assumingMemoryBound(to: UInt64.self)
         let slots = Int(cb_atomic_load_u64(words + 6))
-        guard cb_atomic_load_u64(words) == magic, byteSize(slots: slots) <= size else {
+        guard cb_atomic_load_u64(words) == magic, byteSize(slots: slots) == size else {
             munmap(p, size)
             return nil
         }
-        return Scoreboard(fd: fd, base: p, size: size, slotCount: slots, ownsFD: false)
+        return Scoreboard(fd: fd, base: p, size: size, slotCount: slots, ownsFD: ownsFD)
     }
 
     // MARK: Words
 
-    private var words: UnsafeMutablePointer<UInt64> { base.assumingMemoryBound(to: UInt64.self) }
+    var words: UnsafeMutablePointer<UInt64> { base.assumingMemoryBound(to: UInt64.self) }
 
-    private func store(header i: Int, _ v: UInt64) { cb_atomic_store_u64(words + i, v) }
-    private func load(header i: Int) -> UInt64 { cb_atomic_load_u64(words + i) }
+    func store(header i: Int, _ v: UInt64) { cb_atomic_store_u64(words + i, v) }
+    func load(header i: Int) -> UInt64 { cb_atomic_load_u64(words + i) }
 
     private func slotWord(_ slot: Int, _ i: Int) -> UnsafeMutablePointer<UInt64> {
         precondition(slot >= 0 && slot < slotCount, "scoreboard slot \(slot) out of range")
@@ -148,7 +168,10 @@ public final class Scoreboard {
     /// The current generation.
     var generation: UInt64 { load(header: 5) }
     /// The master pid recorded at creation.
-    var masterPid: Int32 { Int32(truncatingIfNeeded: load(header: 2)) }
+    public var masterPid: Int32 { Int32(truncatingIfNeeded: load(header: 2)) }
+    /// The number of workers the master runs (0 for a board without a pool, or one made
+    /// before the master said).
+    public var configuredWorkers: Int { Int(load(header: 7)) }
 
     // MARK: Slots
 

@@ -41,3 +41,43 @@ import Testing
         close(fds[0]); close(fds[1])
     }
 }
+
+@Suite struct ScoreboardFileTests {
+    func path() -> String { FileManager.default.temporaryDirectory.appendingPathComponent("cb-board-\(UInt32.random(in: 0...UInt32.max)).board").path }
+
+    @Test func aRestartedMasterKeepsCountsAndNamedRowsButNotSlots() throws {
+        let file = path()
+        defer { unlink(file) }
+        do {
+            let board = try Scoreboard.create(slots: 3, path: file, workers: 1)
+            board.add(counter: 7, 5)
+            let row = try #require(board.row(named: "/post/:id"))
+            board.add(row: row, value: 2, 4)
+            board.claim(slot: 1, pid: 4242, generation: 0)
+            // A second master with the same file is refused while the first holds it.
+            #expect(throws: FastCGIError.self) { try Scoreboard.create(slots: 3, path: file) }
+            // A reader maps the same pages by name.
+            let reader = try #require(Scoreboard.attach(path: file))
+            #expect(reader.counter(7) == 5 && reader.configuredWorkers == 1)
+        }
+        do {
+            let again = try Scoreboard.create(slots: 3, path: file, workers: 2)
+            #expect(again.counter(7) == 5)
+            #expect(again.namedRows()["/post/:id"]?[2] == 4)
+            #expect(again.snapshot().workers.isEmpty)
+            #expect(again.configuredWorkers == 2)
+        }
+        // A different layout (slot count) starts from zero rather than misreading.
+        #expect(try Scoreboard.create(slots: 5, path: file).counter(7) == 0)
+    }
+
+    @Test func rowsOfTheSameNameAddUpAndTooLongNamesAreRefused() throws {
+        let board = try Scoreboard.create(slots: 1)
+        let a = try #require(board.row(named: "/a"))
+        #expect(board.row(named: "/a") == a)
+        board.add(row: a, value: 0, 2)
+        #expect(board.namedRows() == ["/a": [2] + [UInt64](repeating: 0, count: Scoreboard.namedRowValues - 1)])
+        #expect(board.row(named: String(repeating: "x", count: Scoreboard.namedRowNameCapacity + 1)) == nil)
+        #expect(board.row(named: "") == nil)
+    }
+}

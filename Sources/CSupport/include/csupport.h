@@ -23,6 +23,8 @@ void cb_atomic_store_u64(uint64_t *p, uint64_t v);
 uint64_t cb_atomic_add_u64(uint64_t *p, uint64_t v);
 /// Raises *p to max(*p + 1, v) atomically (compare-and-swap loop); returns the new value.
 uint64_t cb_atomic_bump_u64(uint64_t *p, uint64_t v);
+/// Sets *p to `desired` if it holds `expected`; returns 1 when it did.
+int cb_atomic_cas_u64(uint64_t *p, uint64_t expected, uint64_t desired);
 
 /// Waits until fd is readable, with every signal unblocked for the duration of the wait only
 /// (ppoll), so a blocked SIGTERM interrupts the wait but never a read/write elsewhere.
