@@ -238,6 +238,10 @@ public final class Database {
         var l = logger
         l[metadataKey: "server"] = "\(s.address)"
         let c = try MariaDBConnection(address: s.address, config: config, logger: l)
+        let number = s.number
+        c.onStatement = { [weak self] seconds, failed in
+            self?.observer?.didExecute(server: number, seconds: seconds, failed: failed)
+        }
         s.connection = c
         return c
     }

@@ -14,6 +14,8 @@ public protocol DatabaseObserver: AnyObject {
     func checked(server: Int, state: ReplicaState)
     /// A write or read found the primary down; it is remembered for a while.
     func primaryDown()
+    /// A statement ran on `server` for `seconds` (`failed`: it threw).
+    func didExecute(server: Int, seconds: Double, failed: Bool)
 }
 
 extension DatabaseObserver {
@@ -22,4 +24,5 @@ extension DatabaseObserver {
     public func skipped(server: Int, reason: SkipReason) {}
     public func checked(server: Int, state: ReplicaState) {}
     public func primaryDown() {}
+    public func didExecute(server: Int, seconds: Double, failed: Bool) {}
 }

@@ -70,13 +70,29 @@ public final class MariaDBConnection {
     /// Runs a statement and returns its rows. Treated as a read: retried once after a lost
     /// connection unless `idempotent` is false.
     public func query(_ sql: SQL, idempotent: Bool = true) throws -> [Row] {
-        try run(sql, idempotent: idempotent).rows
+        try timed { try run(sql, idempotent: idempotent).rows }
     }
 
     /// Runs a statement that changes data. Not retried once sent, unless `idempotent`.
     @discardableResult
     public func execute(_ sql: SQL, idempotent: Bool = false) throws -> ExecResult {
-        try run(sql, idempotent: idempotent).result
+        try timed { try run(sql, idempotent: idempotent).result }
+    }
+
+    /// Told how long each statement took and whether it failed (the database's observer).
+    public var onStatement: ((_ seconds: Double, _ failed: Bool) -> Void)?
+
+    private func timed<T>(_ body: () throws -> T) throws -> T {
+        guard let onStatement else { return try body() }
+        let start = Monotonic.seconds()
+        do {
+            let value = try body()
+            onStatement(Monotonic.seconds() - start, false)
+            return value
+        } catch {
+            onStatement(Monotonic.seconds() - start, true)
+            throw error
+        }
     }
 
     /// Runs `body` in a transaction: COMMIT if it returns, ROLLBACK if it throws. If a
