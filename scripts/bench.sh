@@ -51,7 +51,7 @@ bare_pid=""
 gcc -O2 -o "$bare_bin" scripts/bench/bare-responder.c -lfcgi
 bare_start() {
     rm -f "$CB_RUN_DIR/bare.sock"
-    BARE_BODY_BYTES="$1" CORKBOARD_LISTEN="unix:$CB_RUN_DIR/bare.sock" \
+    BARE_BODY_BYTES="$1" CORKBOARD_LISTEN="unix:$CB_RUN_DIR/bare.sock" CORKBOARD_POOL_NAME=bare \
         "$CB_BIN" serve --config "$CB_CONFIG" --worker-command "$bare_bin" >>"$CB_RUN_DIR/bare.log" 2>&1 &
     bare_pid=$!
     for _ in $(seq 50); do [[ -S "$CB_RUN_DIR/bare.sock" ]] && break; sleep 0.1; done

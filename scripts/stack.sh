@@ -89,6 +89,7 @@ APT_PACKAGES=(
     build-essential pkg-config libfcgi-dev libfcgi-bin libmariadb-dev mariadb-server mariadb-client
     nginx-light libssl-dev openssl wrk chromium chromium-driver python3-venv libvips-dev
     libargon2-dev libcurl4-openssl-dev systemd curl ca-certificates gettext-base util-linux
+    prometheus
 )
 
 say() { printf '==> %s\n' "$*"; }
@@ -429,6 +430,12 @@ test_hooks = true
 smtp_timeout = 10
 mailer_poll_interval = 1
 common_passwords_file = $ROOT/share/common-passwords.txt
+# /metrics: every process's counters file lives here; 127.0.0.3 stands for a Prometheus on
+# another host (tests send from 127.0.0.2, which neither nginx nor the pool allows).
+pool_name = web
+metrics_dir = $RUN/metrics
+metrics_allow = 127.0.0.3
+search_term_min_clients = ${CB_SEARCH_TERM_MIN_CLIENTS:-2}
 EOF
     chmod 0600 "$CONF"
 }
@@ -477,9 +484,10 @@ uploads_start() {
     rm -f "$UPLOADS_SOCK"
     # Its own copy of the config (listen and workers changed), so its processes are told apart
     # from the main pool's by their command lines too.
-    sed -e "s|^listen = .*|listen = unix:$UPLOADS_SOCK|" -e "s|^workers = .*|workers = $UPLOAD_WORKERS|" "$CONF" >"$UPLOADS_CONF"
+    sed -e "s|^listen = .*|listen = unix:$UPLOADS_SOCK|" -e "s|^workers = .*|workers = $UPLOAD_WORKERS|" \
+        -e "s|^pool_name = .*|pool_name = uploads|" "$CONF" >"$UPLOADS_CONF"
     chmod 0600 "$UPLOADS_CONF"
-    CORKBOARD_LISTEN="unix:$UPLOADS_SOCK" CORKBOARD_WORKERS="$UPLOAD_WORKERS" CORKBOARD_TEST_FAIL_BEFORE_COMMIT="$TEST_FAIL_MARKER" \
+    CORKBOARD_LISTEN="unix:$UPLOADS_SOCK" CORKBOARD_WORKERS="$UPLOAD_WORKERS" CORKBOARD_POOL_NAME=uploads CORKBOARD_TEST_FAIL_BEFORE_COMMIT="$TEST_FAIL_MARKER" \
         setsid nice -n 10 "$bin" serve --config "$UPLOADS_CONF" </dev/null >>"$LOG/uploads.log" 2>&1 &
     echo $! >"$UPLOADS_PID"
     wait_for_pool "upload pool" "$UPLOADS_PID" "$UPLOADS_SOCK" "$LOG/uploads.log"
@@ -557,6 +565,9 @@ start_nginx() {
     ln -sfn "$ROOT/nginx/corkboard-headers.conf" "$VAR/snippets/corkboard-headers.conf"
     ln -sfn "$ROOT/nginx/corkboard-fastcgi-params.conf" "$VAR/snippets/corkboard-fastcgi-params.conf"
     ln -sfn "$ROOT/nginx/corkboard-tls.conf" "$VAR/snippets/corkboard-tls.conf"
+    # metrics_allow as nginx `allow` lines, from the same config the pool reads.
+    "$(runnable_bin)" metrics-allow --config "$CONF" >"$VAR/snippets/corkboard-metrics-allow.conf" ||
+        die "corkboard metrics-allow failed"
     # shellcheck disable=SC2016
     NGINX_USER="$user" RUN_DIR="$RUN" LOG_DIR="$LOG" POOL_SOCKET="$POOL_SOCK" UPLOADS_SOCKET="$UPLOADS_SOCK" TLS_DIR="$TLS" \
         HTTPS_PORT="$HTTPS_PORT" HTTP_PORT="$HTTP_PORT" PUBLIC_ROOT="$ROOT/public" DATA_ROOT="$VAR" \

@@ -1,5 +1,7 @@
 import ArgumentParser
 import Corkboard
+import FastCGI
+import Logging
 import Foundation
 import MariaDB
 
@@ -27,6 +29,7 @@ struct MailerCommand: ParsableCommand {
         let database = Database(config: config.database, logger: logger)
         do {
             let mailer = try Mailer(config: config.mail, database: database, stop: stop, logger: logger)
+            mailer.counters = MailerCommand.counters(config: config, logger: logger)
             let summary = try mailer.run(once: once)
             if once {
                 print("sent \(summary.sent), retry later \(summary.retried), dead \(summary.dead)")
@@ -35,6 +38,20 @@ struct MailerCommand: ParsableCommand {
             logger.error("mailer failed", metadata: ["error": "\(String(reflecting: error))"])
             FileHandle.standardError.write(Data("corkboard: mailer failed: \(error)\n".utf8))
             throw ExitCode(1)
+        }
+    }
+
+    /// The mailer's counters file in `metrics_dir`, so /metrics reports mail sent and failed;
+    /// nil (counted nowhere) when metrics_dir is off or another mailer of the host holds it.
+    static func counters(config: Config, logger: Logger) -> SharedCounters? {
+        guard let path = config.metrics.boardPath("mailer") else { return nil }
+        do {
+            try FileManager.default.createDirectory(atPath: config.metrics.directory, withIntermediateDirectories: true,
+                                                    attributes: [.posixPermissions: 0o750])
+            return SharedCounters(board: try Scoreboard.create(slots: 0, path: path))
+        } catch {
+            logger.warning("mail is not counted for /metrics", metadata: ["error": "\(error)"])
+            return nil
         }
     }
 }

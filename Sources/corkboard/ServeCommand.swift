@@ -31,6 +31,12 @@ struct ServeCommand: ParsableCommand {
         var worker = [Self.executablePath(), "worker"]
         if let path = options.config { worker += ["--config", path] }
         config.pool.workerCommand = workerCommand.map { [$0] } ?? worker
+        if let path = config.metrics.boardPath(config.metrics.poolName) {
+            // Every process of the host writes its counters file here (see MetricsConfig).
+            try? FileManager.default.createDirectory(atPath: config.metrics.directory, withIntermediateDirectories: true,
+                                                     attributes: [.posixPermissions: 0o750])
+            config.pool.scoreboardPath = path
+        }
         logger.info("starting pool", metadata: ["listen": "\(config.pool.listen)", "workers": "\(config.pool.workers)"])
         let master = PoolMaster(config: config.pool, logger: logger)
         let code: Int32

@@ -67,6 +67,8 @@ final class AppHarness {
             "causal_cookie_secret": "in-process-test-secret-0123456789abcdef",
             "search_cursor_secret": "in-process-test-cursor-0123456789abcdef",
             "migrations_dir": Self.repository.appendingPathComponent("sql").path,
+            // No request lines in the test output, and no counters files outside a pool.
+            "request_log": "false", "metrics_dir": "",
         ]
         let migrateConfig = try Config(file: ConfigFile(values: values))
         _ = try Migrator(config: migrateConfig.database, directory: URL(fileURLWithPath: migrateConfig.migrationsDir),

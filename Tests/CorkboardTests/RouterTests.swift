@@ -14,14 +14,14 @@ import Testing
     }
 
     @Test func literalWinsOverCapture() {
-        guard case .found(_, let captures) = router().match(method: "GET", path: "/login") else {
+        guard case .found(_, let captures, _) = router().match(method: "GET", path: "/login") else {
             Issue.record("no match"); return
         }
         #expect(captures.isEmpty)
     }
 
     @Test func captureTakesOneSegment() {
-        guard case .found(_, let captures) = router().match(method: "GET", path: "/lisbon") else {
+        guard case .found(_, let captures, _) = router().match(method: "GET", path: "/lisbon") else {
             Issue.record("no match"); return
         }
         #expect(captures == ["city": "lisbon"])
@@ -30,8 +30,19 @@ import Testing
         }
     }
 
+    @Test func theMatchNamesItsPatternNeverThePath() {
+        guard case .found(_, _, let pattern) = router().match(method: "POST", path: "/post/42") else {
+            Issue.record("no match"); return
+        }
+        #expect(pattern == "/post/:id")
+        guard case .methodNotAllowed(_, let refused) = router().match(method: "DELETE", path: "/lisbon") else {
+            Issue.record("expected 405"); return
+        }
+        #expect(refused == "/:city")
+    }
+
     @Test func wrongMethodIs405WithAllow() {
-        guard case .methodNotAllowed(let allowed) = router().match(method: "DELETE", path: "/post/7") else {
+        guard case .methodNotAllowed(let allowed, _) = router().match(method: "DELETE", path: "/post/7") else {
             Issue.record("expected 405"); return
         }
         #expect(allowed == ["GET", "POST", "HEAD"])
@@ -69,12 +80,12 @@ import Testing
 
     @Test func capturesKeepTheirCaseAndReservedEscapes() {
         // A captured segment is data (a reset token, a slug): its case is the client's.
-        if case .found(_, let c) = router().match(method: "GET", path: "/Lisbon") { #expect(c["city"] == "Lisbon") } else {
+        if case .found(_, let c, _) = router().match(method: "GET", path: "/Lisbon") { #expect(c["city"] == "Lisbon") } else {
             Issue.record("/Lisbon should reach the capture (which then refuses the slug)")
         }
         // Reserved characters stay encoded (an encoded slash is not a separator), hex upper case.
         #expect(canonical("/post/a%2fb") == "/post/a%2Fb")
-        if case .found(_, let c) = router().match(method: "GET", path: "/post/a%2Fb") { #expect(c["id"] == "a%2Fb") } else {
+        if case .found(_, let c, _) = router().match(method: "GET", path: "/post/a%2Fb") { #expect(c["id"] == "a%2Fb") } else {
             Issue.record("/post/a%2Fb should match as one segment")
         }
     }

@@ -79,11 +79,12 @@ def test_socket_activation_serves_and_terminates(stack):
     sock = run_dir / "activated.sock"        # short path: stays under 108 bytes
     if sock.exists():
         sock.unlink()
-    env = dict(os.environ, CORKBOARD_LISTEN="systemd")
+    # A pool of its own name: the stack's web pool holds its counters file (metrics_dir).
+    env = dict(os.environ, CORKBOARD_LISTEN="systemd", CORKBOARD_POOL_NAME="activated")
     log = open(Path(stack.log_dir or run_dir) / "socket-activate.log", "ab")
     # -E passes the override through; systemd-socket-activate execs the pool in its own pid.
     proc = subprocess.Popen(
-        ["systemd-socket-activate", "-l", str(sock), "-E", "CORKBOARD_LISTEN=systemd",
+        ["systemd-socket-activate", "-l", str(sock), "-E", "CORKBOARD_LISTEN=systemd", "-E", "CORKBOARD_POOL_NAME=activated",
          stack.bin, "serve", "--config", stack.config],
         env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     workers = []

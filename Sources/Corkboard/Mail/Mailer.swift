@@ -25,6 +25,9 @@ public final class Mailer {
     private let client: SMTPClient
     private let backoff: Backoff
     private let stop: StopSignal
+    /// Where deliveries and failed attempts are counted for /metrics (the mailer's own
+    /// counters file); nil counts nothing.
+    public var counters: SharedCounters?
 
     public init(config: MailConfig, database: Database, stop: StopSignal, logger: Logger) throws {
         self.config = config
@@ -113,12 +116,14 @@ public final class Mailer {
             }
             try store.markSent(id: entry.id)
             summary.sent += 1
+            counters?.add(SharedCounters.Index.mailSent)
             log.info("sent", metadata: ["bytes": "\(bytes.count)"])
         }
     }
 
     /// A failed attempt: dead when permanent or out of attempts, else due again after the back-off.
     private func fail(_ entry: OutboxEntry, reason: String, permanent: Bool, log: Logger, into summary: inout Summary) throws {
+        counters?.add(SharedCounters.Index.mailFailed)
         if permanent || entry.attempts >= config.maxAttempts {
             try store.markDead(id: entry.id, error: reason)
             summary.dead += 1

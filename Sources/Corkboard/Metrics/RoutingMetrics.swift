@@ -32,6 +32,29 @@ public final class RoutingMetrics: DatabaseObserver, CacheCounters {
 
     public func primaryDown() { counters.add(I.primaryDown) }
 
+    /// Seconds this process spent in statements since `beginRequest()` (the request log's
+    /// database time).
+    public private(set) var requestDatabaseSeconds = 0.0
+
+    /// Starts a request's database time at zero.
+    public func beginRequest() { requestDatabaseSeconds = 0 }
+
+    public func didExecute(server: Int, seconds: Double, failed: Bool) {
+        let role = server == 0 ? 0 : 1
+        counters.add(I.queries + role)
+        if failed { counters.add(I.queryErrors + role) }
+        requestDatabaseSeconds += seconds
+    }
+
+    // MARK: Features' counters (hooks other parts call)
+
+    /// One search was answered.
+    public func searched() { counters.add(I.searches) }
+    /// A report was filed against a post (call from the reports feature when it lands).
+    public func reportFiled() { counters.add(I.reports) }
+    /// A post was hidden because of its reports (call from the reports feature when it lands).
+    public func postAutoHidden() { counters.add(I.postsAutoHidden) }
+
     static func reasonNumber(_ r: SkipReason) -> Int {
         switch r {
         case .unreachable: return 0

@@ -6,7 +6,7 @@ import Foundation
 /// Outside a pool (tests, the CLI) they live in this process only.
 ///
 /// Numbering: each feature takes a fixed range here, so two features never share a word.
-/// 128–215 belong to the database router and the hot-post cache.
+/// 128–215 belong to the database router and the hot-post cache, 216–231 to /metrics.
 public final class SharedCounters {
     /// Servers counted separately (the primary is 0, replicas 1…); more are folded into the last.
     public static let maxServers = 8
@@ -30,6 +30,13 @@ public final class SharedCounters {
         static let cacheInvalidations = 203
         static let cacheExpirations = 204
         static let cacheStale = 205
+        static let queries = 216                // + role (0 primary, 1 replica)
+        static let queryErrors = 218            // + role
+        static let searches = 220
+        static let reports = 221
+        static let postsAutoHidden = 222
+        static let mailSent = 223
+        static let mailFailed = 224
     }
 
     private let board: Scoreboard?

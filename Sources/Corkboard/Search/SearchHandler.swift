@@ -19,6 +19,7 @@ enum SearchHandler {
         do {
             let request = try SearchRequest(city: city, items: items, catalog: catalog, key: context.app.config.search.cursorKey)
             let page = try engine(context).run(request)
+            count(request, context)
             let body = SearchPageView(request: request, catalog: catalog, page: page, key: context.app.config.search.cursorKey).render()
             return HTMLResponse.make(Layout.page(title: request.text.isEmpty ? city.name : "\(request.text) · \(city.name)",
                                                  siteName: context.app.config.siteName, city: (city.slug, city.name), body: body))
@@ -38,7 +39,22 @@ enum SearchHandler {
         let key = context.app.config.search.cursorKey
         let request = try SearchRequest(city: city, items: try context.request.queryItems, catalog: catalog, key: key)
         let page = try engine(context).run(request)
+        count(request, context)
         return JSONResponse.make(APIPage(city: city.slug, posts: page.hits, nextCursor: page.next?.encode(key: key), newPosts: page.newPosts))
+    }
+
+    /// Counts a search with a query (its first page only, so scrolling is not counted again)
+    /// for /metrics, and its term for the top-terms gauges. A failure to count is logged, never
+    /// the visitor's problem.
+    static func count(_ request: SearchRequest, _ context: RequestContext) {
+        guard request.cursor == nil, let term = SearchTermStats.term(request.text) else { return }
+        context.app.metrics.searched()
+        let client = SearchTermStats.client(context.request.remoteAddress ?? "", key: context.app.config.search.cursorKey)
+        do {
+            try SearchTermStats(database: context.database).record(term: term, client: client)
+        } catch {
+            context.logger.notice("search term not counted", metadata: ["error": "\(String(reflecting: error))"])
+        }
     }
 
     static func engine(_ context: RequestContext) -> SearchEngine {

@@ -17,6 +17,12 @@ public final class CorkboardApp: FastCGIResponder {
     public let hotPosts: HotPostCache
     /// Signs the GTID of a client's last write, so its next requests read their own writes.
     public let causalCookie: CausalCookie
+    /// Requests by route pattern, status class and latency (for /metrics), pool-wide.
+    public let requestMetrics: RequestMetrics
+    /// The number of posts awaiting a moderator, for /metrics (0 until the reports feature
+    /// sets it: `app.moderationQueueDepth = { try ReportStore(database: $0).queueDepth() }`).
+    public var moderationQueueDepth: (Database) throws -> Int = { _ in 0 }
+    let requestLog: RequestLog?
     let router = Router()
 
     public init(config: Config, logger: Logger, scoreboard: Scoreboard?) {
@@ -30,6 +36,8 @@ public final class CorkboardApp: FastCGIResponder {
         hotPosts = HotPostCache(maxEntries: config.cache.entries, maxBytes: config.cache.bytes,
                                 ttl: Double(config.cache.ttl), generations: generations, counters: metrics)
         causalCookie = CausalCookie(secret: config.cache.causalCookieSecret, maxAge: config.cache.causalCookieMaxAge)
+        requestMetrics = RequestMetrics(board: config.metrics.requestMetrics ? scoreboard : nil)
+        requestLog = config.metrics.requestLog ? RequestLog(pool: config.metrics.poolName) : nil
         Self.registerRoutes(on: router)
     }
 
@@ -45,6 +53,7 @@ public final class CorkboardApp: FastCGIResponder {
         router.get("/") { try HomeHandler.home($0) }
         router.get("/healthz") { try HealthHandler.healthz($0) }
         router.get("/status") { try StatusHandler.status($0) }
+        router.get("/metrics") { try MetricsHandler.metrics($0) }
         AccountRoutes.register(on: router)
         PostRoutes.register(on: router)
         ContactRoutes.register(on: router)
@@ -53,16 +62,31 @@ public final class CorkboardApp: FastCGIResponder {
     }
 
     public func respond(to request: FastCGIRequest) throws -> FastCGIResponse {
+        let start = Monotonic.seconds()
+        metrics.beginRequest()
+        var route = RequestMetrics.unmatched
+        let response = answer(request, route: &route)
+        let seconds = Monotonic.seconds() - start
+        if config.metrics.requestMetrics { requestMetrics.record(route: route, status: response.status, seconds: seconds) }
+        requestLog?.write(.init(requestID: request.params["REQUEST_ID"] ?? "", method: request.method, route: route,
+                                status: response.status, seconds: seconds, databaseSeconds: metrics.requestDatabaseSeconds))
+        return response
+    }
+
+    /// The response to `request`; sets `route` to the matched pattern.
+    func answer(_ request: FastCGIRequest, route: inout String) -> FastCGIResponse {
         var response: FastCGIResponse
         let method = request.method
         let context: RequestContext
         // Read-your-writes: a client that wrote recently carries the GTID of that write.
         database.beginRequest(causalToken: request.cookies[CausalCookie.name].flatMap { causalCookie.gtid(fromCookie: $0) })
         switch router.match(method: method, path: request.path) {
-        case .found(let handler, let captures):
+        case .found(let handler, let captures, let pattern):
+            route = pattern
             context = RequestContext(request: request, pathParameters: captures, app: self)
             response = handle(context, handler)
-        case .methodNotAllowed(let allowed):
+        case .methodNotAllowed(let allowed, let pattern):
+            route = pattern
             context = RequestContext(request: request, pathParameters: [:], app: self)
             var error = HTTPError(405, "This address does not accept \(method) requests.")
             error.headers = [("Allow", allowed.joined(separator: ", "))]
@@ -141,14 +165,19 @@ public final class CorkboardApp: FastCGIResponder {
 
     func errorResponse(_ error: HTTPError, _ context: RequestContext) -> FastCGIResponse {
         var response: FastCGIResponse
+        // nginx's request id, also in its access log and the request's log line, so a user's
+        // report of an error can be found in the logs.
+        let requestID = context.request.params["REQUEST_ID"] ?? ""
         if context.wantsJSON {
             var body: [String: String] = ["error": error.message]
             if let field = error.field { body["field"] = field }
+            if !requestID.isEmpty { body["request_id"] = requestID }
             response = JSONResponse.make(status: error.status, body)
         } else {
+            let reference: HTML = requestID.isEmpty ? "" : "<p class=\"request-id\">Request id: <code>\(requestID)</code></p>"
             let page = Layout.page(title: FastCGIResponse.reasonPhrase(for: error.status), siteName: config.siteName, body: """
                 <section class="error"><h1>\(FastCGIResponse.reasonPhrase(for: error.status))</h1><p>\(error.message)</p>
-                <p><a href="/">Back to the start page</a></p></section>
+                \(reference)<p><a href="/">Back to the start page</a></p></section>
                 """)
             response = HTMLResponse.make(status: error.status, page)
         }

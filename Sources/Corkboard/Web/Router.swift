@@ -12,6 +12,8 @@ public typealias RouteHandler = (RequestContext) throws -> FastCGIResponse
 public final class Router {
     private struct Route {
         let segments: [Segment]
+        /// The pattern as registered (`/post/:id`): the route's name in metrics and logs.
+        let pattern: String
         var handlers: [String: RouteHandler]
     }
     private enum Segment: Equatable {
@@ -27,7 +29,7 @@ public final class Router {
         if let i = routes.firstIndex(where: { $0.segments == segments }) {
             routes[i].handlers[method] = handler
         } else {
-            routes.append(Route(segments: segments, handlers: [method: handler]))
+            routes.append(Route(segments: segments, pattern: pattern, handlers: [method: handler]))
         }
     }
 
@@ -49,9 +51,11 @@ public final class Router {
     public func post(_ pattern: String, _ handler: @escaping RouteHandler) { add("POST", pattern, handler) }
 
     /// The outcome of resolving a request.
+    /// `pattern` is the matched route's registered pattern (never the raw path, so it can
+    /// label metrics without unbounded values).
     public enum Match {
-        case found(RouteHandler, [String: String])
-        case methodNotAllowed(allowed: [String])
+        case found(RouteHandler, [String: String], pattern: String)
+        case methodNotAllowed(allowed: [String], pattern: String)
         case notFound
         /// The path is another spelling (trailing or repeated slash, dot segment, encoded
         /// unreserved character, other case) of the registered route at `canonical`.
@@ -83,10 +87,10 @@ public final class Router {
         let canonical = CanonicalPath.join(best.spelled)
         if canonical != path { return .otherSpelling(canonical: canonical) }
         let lookup = method == "HEAD" ? "GET" : method
-        if let handler = best.route.handlers[lookup] { return .found(handler, best.captures) }
+        if let handler = best.route.handlers[lookup] { return .found(handler, best.captures, pattern: best.route.pattern) }
         var allowed = best.route.handlers.keys.sorted()
         if allowed.contains("GET") { allowed.append("HEAD") }
-        return .methodNotAllowed(allowed: allowed)
+        return .methodNotAllowed(allowed: allowed, pattern: best.route.pattern)
     }
 
     static func split(_ path: String) -> [String] {
