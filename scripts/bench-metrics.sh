@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
 # What /metrics counting and the request log cost on the hottest page, a cached post: wrk through
 # nginx in one run, the pool restarted between rows with request_metrics / request_log switched
-# (CORKBOARD_REQUEST_METRICS, CORKBOARD_REQUEST_LOG), the first setting measured again last so
-# drift shows. BENCH_DURATION (10s), BENCH_POST_CONNECTIONS (32), BENCH_THREADS (2).
+# (CORKBOARD_REQUEST_METRICS, CORKBOARD_REQUEST_LOG), the settings taking turns BENCH_ROUNDS (3)
+# times. BENCH_DURATION (5s), BENCH_POST_CONNECTIONS (32), BENCH_THREADS (2).
 #
 # Uses the running stack named by CB_STACK (default bench: started here and stopped afterwards).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
-DURATION="${BENCH_DURATION:-10s}"
+DURATION="${BENCH_DURATION:-5s}"
 THREADS="${BENCH_THREADS:-2}"
 CONNECTIONS="${BENCH_POST_CONNECTIONS:-32}"
 export CB_STACK="${CB_STACK:-bench}"
@@ -38,15 +38,25 @@ post_id="$(mariadb --defaults-file="var/$CB_STACK/client.cnf" -S "$CB_PRIMARY_SO
 [[ "$post_id" =~ ^[0-9]+$ ]] || { echo "bench-metrics.sh: no visible post to measure (is the stack seeded?)" >&2; exit 1; }
 post="/post/$post_id"
 echo "stack $CB_STACK, GET $post (hot-post cache), wrk -t$THREADS -c$CONNECTIONS -d$DURATION, $(nproc) cores"
+ROUNDS="${BENCH_ROUNDS:-3}"
 wrk_header "request_metrics / request_log"
+# The settings take turns, ROUNDS times, so load from elsewhere on the machine hits each alike;
+# the summary compares medians.
 declare -A rps
-for setting in "true true" "false false" "true false" "false true" "true true"; do
-    read -r m l <<<"$setting"
-    pool_with "$m" "$l"
-    wrk -t"$THREADS" -c"$CONNECTIONS" -d1s "$CB_HTTPS_URL$post" >/dev/null   # every worker caches the page
-    wrk_row "metrics $m, log $l" "$post" "$CONNECTIONS"
-    rps["$m $l"]="${rps["$m $l"]:-} $last_rps"
+for ((round = 1; round <= ROUNDS; round++)); do
+    for setting in "true true" "false false" "true false" "false true"; do
+        read -r m l <<<"$setting"
+        pool_with "$m" "$l"
+        wrk -t"$THREADS" -c"$CONNECTIONS" -d1s "$CB_HTTPS_URL$post" >/dev/null   # every worker caches the page
+        wrk_row "metrics $m, log $l" "$post" "$CONNECTIONS"
+        rps["$m $l"]="${rps["$m $l"]:-} $last_rps"
+    done
 done
-awk -v on="${rps["true true"]}" -v off="${rps["false false"]}" 'BEGIN {
-    n = split(on, a, " "); s = 0; for (i = 1; i <= n; i++) s += a[i]; mean = s / n
-    printf "metrics + log on (mean of %d rows) vs both off: %.1f%% of the req/s\n", n, 100 * mean / off }'
+median() { tr ' ' '\n' <<<"$1" | grep . | sort -g | awk '{a[NR] = $1} END {print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2}'; }
+off="$(median "${rps["false false"]}")"
+echo
+for setting in "false false" "true false" "false true" "true true"; do
+    read -r m l <<<"$setting"
+    awk -v name="metrics $m, log $l" -v r="$(median "${rps["$setting"]}")" -v off="$off" \
+        'BEGIN { printf "%-24s median %8.0f req/s  %6.1f%% of both off\n", name, r, 100 * r / off }'
+done
