@@ -42,14 +42,26 @@ ROUNDS="${BENCH_ROUNDS:-3}"
 wrk_header "request_metrics / request_log"
 # The settings take turns, ROUNDS times, so load from elsewhere on the machine hits each alike;
 # the summary compares medians.
-declare -A rps
+declare -A rps cpu
+# utime + stime of the web pool's workers, in clock ticks.
+worker_ticks() {
+    local total=0 pid
+    for pid in $(pgrep -P "$(cat "$CB_POOL_PIDFILE")"); do
+        total=$((total + $(awk '{print $14 + $15}' "/proc/$pid/stat" 2>/dev/null || echo 0)))
+    done
+    echo "$total"
+}
 for ((round = 1; round <= ROUNDS; round++)); do
     for setting in "true true" "false false" "true false" "false true"; do
         read -r m l <<<"$setting"
         pool_with "$m" "$l"
         wrk -t"$THREADS" -c"$CONNECTIONS" -d1s "$CB_HTTPS_URL$post" >/dev/null   # every worker caches the page
+        t0="$(worker_ticks)"
         wrk_row "metrics $m, log $l" "$post" "$CONNECTIONS"
         rps["$m $l"]="${rps["$m $l"]:-} $last_rps"
+        # CPU the web pool's workers spent per request (less swayed by other load than req/s).
+        cpu["$m $l"]="${cpu["$m $l"]:-} $(awk -v t="$(( $(worker_ticks) - t0 ))" -v hz="$(getconf CLK_TCK)" -v r="$last_rps" -v d="${DURATION%s}" \
+            'BEGIN { printf "%.1f", t / hz * 1e6 / (r * d) }')"
     done
 done
 median() { tr ' ' '\n' <<<"$1" | grep . | sort -g | awk '{a[NR] = $1} END {print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2}'; }
@@ -58,5 +70,6 @@ echo
 for setting in "false false" "true false" "false true" "true true"; do
     read -r m l <<<"$setting"
     awk -v name="metrics $m, log $l" -v r="$(median "${rps["$setting"]}")" -v off="$off" \
-        'BEGIN { printf "%-24s median %8.0f req/s  %6.1f%% of both off\n", name, r, 100 * r / off }'
+        'BEGIN { printf "%-24s median %8.0f req/s  %6.1f%% of both off", name, r, 100 * r / off }'
+    printf '   worker CPU %s us/request\n' "$(median "${cpu["$setting"]}")"
 done
