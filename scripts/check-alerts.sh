@@ -2,8 +2,8 @@
 # The alerting configuration's static checks (part of `make test`, a second or two, no stack):
 # the rules parse (promtool check rules), their unit tests pass (promtool test rules), every alert
 # has a test that shows it firing and one that shows it quiet, the Alertmanager configuration
-# parses (amtool check-config) and routes each severity to its receiver, and the storage-paths
-# script writes valid exposition text.
+# parses (amtool check-config) and routes each severity to its receiver, the example Prometheus and
+# blackbox-exporter configurations parse, and the storage-paths script writes valid exposition text.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT/prometheus"
@@ -45,9 +45,19 @@ for route in "severity=critical:operators-critical" "severity=warning:operators"
 done
 echo "  critical → operators-critical, warning → operators"
 
-say "corkboard-storage-paths.sh writes valid exposition text"
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
+
+say "promtool check config (the example prometheus.yml, its rule file from this checkout)"
+sed "s|/etc/prometheus/|$ROOT/prometheus/|" prometheus.yml >"$tmp/prometheus.yml"
+promtool check config "$tmp/prometheus.yml"
+
+say "blackbox-exporter --config.check"
+prometheus-blackbox-exporter --config.check --config.file=blackbox.yml 2>&1 | grep -q 'Config file is ok' ||
+    { echo "check-alerts: prometheus/blackbox.yml does not load" >&2; exit 1; }
+echo "  blackbox.yml is ok"
+
+say "corkboard-storage-paths.sh writes valid exposition text"
 ./corkboard-storage-paths.sh --images "$tmp" --datadir "$tmp" --binlogs "$tmp" --out "$tmp/paths.prom"
 promtool check metrics <"$tmp/paths.prom"
 [[ "$(grep -c '^corkboard_storage_path_info{' "$tmp/paths.prom")" == 3 ]] || { echo "check-alerts: expected 3 paths" >&2; exit 1; }
