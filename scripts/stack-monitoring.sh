@@ -136,7 +136,11 @@ monitoring_launch() {
     for spec in "${MONITORING_SPECS[@]}"; do
         [[ "$spec" == "$name:"* ]] && word="$(cut -d: -f3 <<<"$spec")"
     done
-    pid_alive "$pidfile" "$word" && return 0
+    if pid_alive "$pidfile" "$word"; then
+        # Already running (a re-run of start): pick up the freshly rendered configuration.
+        [[ "$name" == node-exporter ]] || kill -HUP "$(cat "$pidfile")"
+        return 0
+    fi
     setsid "${cmd[@]}" </dev/null >>"$LOG/$name.log" 2>&1 &
     echo $! >"$pidfile"
     wait_for 30 "$name (see $LOG/$name.log)" curl -sf -o /dev/null "$ready"
