@@ -14,6 +14,8 @@ demo: deps build
 	echo "  (self-signed: trust $$CB_CA_FILE, or accept the browser warning)"; \
 	echo "  mail sent by the site lands as .eml files in $$CB_MAIL_DIR/ (SMTP catcher on 127.0.0.1:$$CB_SMTP_PORT)"; \
 	echo "  logs: $$CB_LOG_DIR/ (or: CB_STACK=demo $(STACK) logs -f)"; \
+	echo "  Prometheus $$CB_PROMETHEUS_URL/alerts, Alertmanager $$CB_ALERTMANAGER_URL/ (alert mail lands in the same folder)"; \
+	echo "  node-exporter $$CB_NODE_EXPORTER_URL/metrics, blackbox-exporter $$CB_BLACKBOX_URL/"; \
 	echo "  stop: make stop"
 
 stop:

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# `make test`: build the tests, start a fresh CB_STACK=test stack, run `swift test` (unit and
+# `make test`: check the alerting configuration (scripts/check-alerts.sh: promtool and amtool,
+# no stack), build the tests, start a fresh CB_STACK=test stack, run `swift test` (unit and
 # integration, pointed at the stack's MariaDB) and the e2e suite (pytest), stop the stack whatever
 # happened, and exit non-zero if anything failed.
 set -euo pipefail
@@ -8,6 +9,9 @@ cd "$ROOT"
 export CB_STACK=test
 
 say() { printf '==> %s\n' "$*"; }
+
+# A second or two, and a failure here is cheaper to see before the stack starts.
+scripts/check-alerts.sh
 
 say "swift build --build-tests"
 swift build --build-tests

@@ -6,10 +6,12 @@
 #   scripts/stack.sh mailer-start|mailer-stop|smtp-start|smtp-stop   (one process of the stack)
 #   scripts/stack.sh gc-start|gc-stop                                 (the photo collector, every CB_GC_EVERY s)
 #   scripts/stack.sh db-stop|db-start primary|replica                 (failover drills)
+#   scripts/stack.sh monitoring-start|monitoring-stop [NAME]          (Prometheus, Alertmanager, exporters)
 #
 # CB_STACK      instance name: demo (default), test (wiped and started fresh), bench, …
 # CB_PORT_BASE  first port: 18400 demo, 18500 test, 18700 bench; +6 primary, +7 replica,
-#               +25 SMTP, +43 HTTPS, +80 HTTP. Set it for a second checkout on the same machine.
+#               +25 SMTP, +43 HTTPS, +80 HTTP, +90..+93 monitoring (scripts/stack-monitoring.sh).
+#               Set it for a second checkout on the same machine.
 # CB_BIN        the corkboard binary (default: the release build of this checkout).
 # CB_DB_BUFFER_POOL  InnoDB buffer pool of both servers (default 128M; the search bench uses more).
 #
@@ -85,11 +87,15 @@ LOGIN_RATE="${CB_LOGIN_RATE:-${default_rate:-10r/m}}"
 SIGNUP_RATE="${CB_SIGNUP_RATE:-${default_rate:-3r/m}}"
 RESET_RATE="${CB_RESET_RATE:-${default_rate:-3r/m}}"
 
+# Prometheus, Alertmanager and the exporters (their ports, configs, start and stop).
+# shellcheck source=scripts/stack-monitoring.sh
+source "$ROOT/scripts/stack-monitoring.sh"
+
 APT_PACKAGES=(
     build-essential pkg-config libfcgi-dev libfcgi-bin libmariadb-dev mariadb-server mariadb-client
     nginx-light libssl-dev openssl wrk chromium chromium-driver python3-venv libvips-dev
     libargon2-dev libcurl4-openssl-dev systemd curl ca-certificates gettext-base util-linux
-    prometheus
+    prometheus prometheus-alertmanager prometheus-node-exporter prometheus-blackbox-exporter python3-yaml
 )
 
 say() { printf '==> %s\n' "$*"; }
@@ -158,7 +164,8 @@ port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 check_ports() {
     local spec name file word port busy=()
     for spec in "primary:$PRIMARY_PID:mariadbd:$PRIMARY_PORT" "replica:$REPLICA_PID:mariadbd:$REPLICA_PORT" \
-        "smtp:$SMTP_PID:mailcatcher:$SMTP_PORT" "nginx:$NGINX_PID:nginx:$HTTPS_PORT" "nginx:$NGINX_PID:nginx:$HTTP_PORT"; do
+        "smtp:$SMTP_PID:mailcatcher:$SMTP_PORT" "nginx:$NGINX_PID:nginx:$HTTPS_PORT" "nginx:$NGINX_PID:nginx:$HTTP_PORT" \
+        "${MONITORING_SPECS[@]}"; do
         IFS=: read -r name file word port <<<"$spec"
         pid_alive "$file" "$word" && continue
         port_free "$port" || busy+=("$port ($name)")
@@ -617,6 +624,7 @@ CB_DB_PASSWORD=$ROOT_PASSWORD
 CB_APP_DB_USER=corkboard
 CB_APP_DB_PASSWORD=$APP_PASSWORD
 EOF
+    monitoring_env >>"$STACK_ENV"
     chmod 0600 "$STACK_ENV"
 }
 
@@ -645,10 +653,13 @@ cmd_start() {
     cmd_mailer_start
     cmd_gc_start
     start_nginx
+    write_monitoring_config
+    monitoring_start
     say "stack '$CB_STACK' up in $((SECONDS - t0))s: https://127.0.0.1:$HTTPS_PORT/ (env: $STACK_ENV)"
 }
 
 cmd_stop() {
+    monitoring_stop
     stop_pid nginx "$NGINX_PID" nginx QUIT 10
     cmd_gc_stop
     cmd_mailer_stop
@@ -663,12 +674,13 @@ cmd_status() {
     local name file word
     printf 'stack %s (ports %s..%s, run dir %s)\n' "$CB_STACK" "$PORT_BASE" "$HTTP_PORT" "$RUN"
     for spec in "primary:$PRIMARY_PID:mariadbd" "replica:$REPLICA_PID:mariadbd" "smtp:$SMTP_PID:mailcatcher" \
-        "pool:$POOL_PID:serve" "uploads:$UPLOADS_PID:serve" "mailer:$MAILER_PID:mailer" "gc:$GC_PID:gc-photos" "nginx:$NGINX_PID:nginx"; do
-        IFS=: read -r name file word <<<"$spec"
+        "pool:$POOL_PID:serve" "uploads:$UPLOADS_PID:serve" "mailer:$MAILER_PID:mailer" "gc:$GC_PID:gc-photos" "nginx:$NGINX_PID:nginx" \
+        "${MONITORING_SPECS[@]}"; do
+        IFS=: read -r name file word _ <<<"$spec"
         if pid_alive "$file" "$word"; then
-            printf '  %-8s running (pid %s)\n' "$name" "$(tr -dc '0-9' <"$file")"
+            printf '  %-13s running (pid %s)\n' "$name" "$(tr -dc '0-9' <"$file")"
         else
-            printf '  %-8s stopped\n' "$name"
+            printf '  %-13s stopped\n' "$name"
         fi
     done
     if pid_alive "$REPLICA_PID" mariadbd && [[ -f "$CLIENT_CNF" ]]; then
@@ -705,9 +717,11 @@ case "${1:-}" in
     smtp-stop) stop_pid smtp "$SMTP_PID" mailcatcher TERM 5 ;;
     db-stop) cmd_db stop "${2:-}" ;;
     db-start) cmd_db start "${2:-}" ;;
+    monitoring-start) monitoring_start "${2:-}" ;;
+    monitoring-stop) monitoring_stop "${2:-}" ;;
     logs) cmd_logs "${2:-}" ;;
     *)
-        sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'
+        sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'
         exit 2
         ;;
 esac

@@ -59,6 +59,8 @@ class Stack:
         self.smtp_port = int(e["CB_SMTP_PORT"])
         self.mail_dir = e["CB_MAIL_DIR"]
         self.images_root = e.get("CB_IMAGES_ROOT", "")
+        self.prometheus_url = e.get("CB_PROMETHEUS_URL", "")
+        self.alertmanager_url = e.get("CB_ALERTMANAGER_URL", "")
         self.db_user = e.get("CB_DB_USER", "root")
         self.db_password = e.get("CB_DB_PASSWORD", "")
 
@@ -116,6 +118,14 @@ class Stack:
     def smtp_stop(self) -> None:
         """`scripts/stack.sh smtp-stop`: stop the SMTP catcher (the relay is down)."""
         self._stack("smtp-stop")
+
+    def monitoring_stop(self, name: str) -> None:
+        """`scripts/stack.sh monitoring-stop NAME`: prometheus, alertmanager, node-exporter or blackbox."""
+        self._stack("monitoring-stop", name)
+
+    def monitoring_start(self, name: str) -> None:
+        """`scripts/stack.sh monitoring-start NAME`: returns once it answers."""
+        self._stack("monitoring-start", name)
 
     # ---- replication helpers (read splitting, causal reads, failover) -----------------------
 

@@ -244,12 +244,20 @@ def test_large_uploads_reach_the_upload_pool_in_every_spelling(stack, raw):
     headers = {"Content-Type": "application/octet-stream", "X-Requested-With": "corkboard"}
 
     def served_by(method, path):
-        m0, u0 = pool_requests(main), pool_requests(uploads)
-        status, _, text = raw.send(method, path, source=fresh_address(), body=body, headers=headers)
-        m1, u1 = pool_requests(main), pool_requests(uploads)
-        assert not NGINX_PAGE.search(text), f"{method} {path}: nginx answered {status}"
-        # Each pool's own /status query counts once in it; the upload counts in one pool only.
-        return {"main": m1 - m0 - 1, "uploads": u1 - u0 - 1}, status
+        # The test stack's Prometheus scrapes /metrics on the main pool every second, and a
+        # request in the background can only add to a count: a try that counts exactly one
+        # request is this one's; otherwise the try with the fewest (refused requests store nothing).
+        tries = []
+        for _ in range(5):
+            m0, u0 = pool_requests(main), pool_requests(uploads)
+            status, _, text = raw.send(method, path, source=fresh_address(), body=body, headers=headers)
+            m1, u1 = pool_requests(main), pool_requests(uploads)
+            assert not NGINX_PAGE.search(text), f"{method} {path}: nginx answered {status}"
+            # Each pool's own /status query counts once in it; the upload counts in one pool only.
+            tries.append(({"main": m1 - m0 - 1, "uploads": u1 - u0 - 1}, status))
+            if sum(tries[-1][0].values()) == 1:
+                break
+        return min(tries, key=lambda t: sum(t[0].values()))
 
     # Calibration: the canonical path is the upload pool's, a post page the main pool's.
     assert served_by("POST", "/api/posts")[0] == {"main": 0, "uploads": 1}
