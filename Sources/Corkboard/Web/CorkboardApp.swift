@@ -48,6 +48,8 @@ public final class CorkboardApp: FastCGIResponder {
         AccountRoutes.register(on: router)
         PostRoutes.register(on: router)
         ContactRoutes.register(on: router)
+        ReportRoutes.register(on: router)
+        ModerationRoutes.register(on: router)
         SearchRoutes.register(on: router)
         PurgeAPI.register(on: router)
     }
