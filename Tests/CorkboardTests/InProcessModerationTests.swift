@@ -94,6 +94,40 @@ import Testing
         #expect(try h.request("GET", "/moderation", headers: ["Cookie": m.cookie]).text.contains("Real ad"))
     }
 
+    @Test func thePosterMayEditOrDeleteAHiddenPostButNotUnhideOrRepostIt() throws {
+        let h = try AppHarness()
+        let (id, poster, _) = try R.livePost(h)
+        _ = try hide(h, id)
+        let headers = Self.api.merging(["Cookie": poster.cookie]) { $1 }
+        let edit = try h.request("PUT", "/api/posts/\(id)", headers: headers, body: Array(#"{"title": "Edited while hidden"}"#.utf8))
+        #expect(edit.status == 200)
+        #expect(try h.request("GET", "/post/\(id)").status == 410, "an edit does not unhide")
+        #expect(try h.request("GET", "/post/\(id)", headers: ["Cookie": poster.cookie]).text.contains("Edited while hidden"))
+        try h.app.database.write("UPDATE posts SET created_at = UTC_TIMESTAMP(6) - INTERVAL 8 DAY WHERE id = \(id)")
+        let repost = try h.request("POST", "/api/posts/\(id)/repost", headers: headers)
+        #expect(repost.status == 409)
+        #expect(try h.request("DELETE", "/api/posts/\(id)", headers: headers).status == 204)
+    }
+
+    @Test func theQueuePagesFormsActWithTheirTokenOnly() throws {
+        let h = try AppHarness()
+        let (id, _, _) = try R.livePost(h)
+        _ = try hide(h, id)
+        let m = try moderator(h)
+        let page = try h.request("GET", "/moderation", headers: ["Cookie": m.cookie])
+        #expect(page.text.contains("action=\"/moderation/posts/\(id)/restore\""))
+        let token = try #require(page.text.range(of: "name=\"csrf_token\" value=\"").map { r in
+            String(page.text[r.upperBound...].prefix { $0 != "\"" })
+        })
+        let form = ["Content-Type": "application/x-www-form-urlencoded", "Cookie": m.cookie]
+        let missing = try h.request("POST", "/moderation/posts/\(id)/restore", headers: form, body: Array("reason=fine".utf8))
+        #expect(missing.status == 403)
+        #expect(try R.count(h, "SELECT COUNT(*) AS n FROM posts WHERE id = \(id) AND hidden_at IS NOT NULL") == 1)
+        let done = try h.request("POST", "/moderation/posts/\(id)/restore", headers: form, body: Array("reason=fine&csrf_token=\(token)".utf8))
+        #expect(done.status == 303)
+        #expect(try h.request("GET", "/post/\(id)").status == 200)
+    }
+
     @Test func removeIsFinal() throws {
         let h = try AppHarness()
         let (id, poster, _) = try R.livePost(h)
