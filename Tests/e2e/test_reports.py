@@ -11,7 +11,6 @@ input, repeats, weights, the queue) is tested in process: Tests/CorkboardTests/I
 {Report,Moderation}Tests.swift."""
 
 import subprocess
-import threading
 import time
 from pathlib import Path
 
@@ -19,6 +18,7 @@ import pytest
 from requests.adapters import HTTPAdapter
 
 from posts_support import jpeg, post_fields, upload, verified_session
+from test_cache import Background
 
 WORKERS = 4   # stack.sh's test config
 
@@ -48,34 +48,16 @@ def wait_for(what, check, timeout=10.0):
         time.sleep(0.05)
 
 
-class Readers:
-    """Anonymous viewers reading /post/{id} without pause (spread over the pool's workers),
-    recording (sent, answered, worker pid, status) in monotonic time."""
+def readers(stack, post_id):
+    """test_cache's background viewers of /post/{id}, recording (sent, answered, worker pid,
+    status) in monotonic time."""
+    return Background(stack, post_id, threads=6, record=lambda t, r: (
+        t, time.monotonic(), r.headers.get("X-Corkboard-Worker"), r.status_code))
 
-    def __init__(self, stack, post_id, threads=6):
-        self.stack, self.post_id, self.seen = stack, post_id, []
-        self.done = threading.Event()
-        self.threads = [threading.Thread(target=self.run) for _ in range(threads)]
 
-    def run(self):
-        with self.stack.session() as s:
-            while not self.done.is_set():
-                t = time.monotonic()
-                r = s.get(self.stack.url(f"/post/{self.post_id}"), timeout=30)
-                self.seen.append((t, time.monotonic(), r.headers.get("X-Corkboard-Worker"), r.status_code))
-
-    def workers(self, status, since=0.0):
-        return {w for t, _, w, st in list(self.seen) if st == status and t >= since}
-
-    def __enter__(self):
-        for t in self.threads:
-            t.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.done.set()
-        for t in self.threads:
-            t.join()
+def workers(seen, status, since=0.0):
+    """The workers that answered `status` to a request sent at or after `since`."""
+    return {w for t, _, w, st in list(seen) if st == status and t >= since}
 
 
 def listed(stack, post_id, **params):
@@ -115,8 +97,8 @@ def test_nth_distinct_report_hides_the_post_on_every_worker_and_a_restore_brings
     mark = stack.mail_mark()
     with stack.session() as viewer:
         assert viewer.get(stack.url(photo_url), timeout=10).status_code == 200
-    with Readers(stack, post_id) as readers:
-        wait_for("every worker served (and cached) the post", lambda: len(readers.workers(200)) == WORKERS, 20)
+    with readers(stack, post_id) as viewers:
+        wait_for("every worker served (and cached) the post", lambda: len(workers(viewers.seen, 200)) == WORKERS, 20)
         for n in range(1, threshold + 1):
             with from_address(stack, f"127.0.0.{100 + n}") as reporter:
                 sent = time.monotonic()
@@ -124,8 +106,8 @@ def test_nth_distinct_report_hides_the_post_on_every_worker_and_a_restore_brings
                 answered = time.monotonic()
                 assert r.status_code == 201, r.text
                 assert r.json()["post_hidden"] is (n == threshold)
-        wait_for("every worker answered 410", lambda: len(readers.workers(410, since=answered)) == WORKERS, 10)
-    seen = list(readers.seen)
+        wait_for("every worker answered 410", lambda: len(workers(viewers.seen, 410, since=answered)) == WORKERS, 10)
+    seen = list(viewers.seen)
     late = [(w, st) for t, _, w, st in seen if t >= answered and st != 410]
     assert late == [], "a worker served the post after the report that hid it was answered"
     figures = {}
@@ -160,9 +142,9 @@ def test_nth_distinct_report_hides_the_post_on_every_worker_and_a_restore_brings
         r = moderator.post(stack.url(f"/api/moderation/posts/{post_id}/restore"), json={"reason": "a real ad"}, timeout=10)
         assert r.status_code == 200, r.text
         restored = time.monotonic()
-    with Readers(stack, post_id) as readers:
-        wait_for("every worker serves the post again", lambda: len(readers.workers(200, since=restored)) == WORKERS, 10)
-    assert [st for t, _, _, st in readers.seen if t >= restored and st != 200] == []
+    with readers(stack, post_id) as viewers:
+        wait_for("every worker serves the post again", lambda: len(workers(viewers.seen, 200, since=restored)) == WORKERS, 10)
+    assert [st for t, _, _, st in viewers.seen if t >= restored and st != 200] == []
     with stack.session() as viewer:
         assert viewer.get(stack.url(photo_url), timeout=10).status_code == 200
     wait_for("back in search", lambda: listed(stack, post_id, q=word))
