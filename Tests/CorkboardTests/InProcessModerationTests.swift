@@ -48,6 +48,7 @@ import Testing
             #expect(refused.status == 403 && (refused.json["error"] as? String)?.contains("Only moderators") == true)
         }
         let m = try moderator(h)
+        #expect(try h.request("GET", "/account", headers: ["Cookie": m.cookie]).text.contains("href=\"/moderation\""))
         let noHeader = try h.request("POST", "/api/moderation/posts/\(id)/restore", headers: ["Content-Type": "application/json", "Cookie": m.cookie],
                                      body: R.json(["reason": "x"]))
         #expect(noHeader.status == 403)
@@ -103,6 +104,7 @@ import Testing
         #expect(edit.status == 200)
         #expect(try h.request("GET", "/post/\(id)").status == 410, "an edit does not unhide")
         #expect(try h.request("GET", "/post/\(id)", headers: ["Cookie": poster.cookie]).text.contains("Edited while hidden"))
+        #expect(try h.request("GET", "/account/posts", headers: ["Cookie": poster.cookie]).text.contains("hidden: This post was removed after reports."))
         try h.app.database.write("UPDATE posts SET created_at = UTC_TIMESTAMP(6) - INTERVAL 8 DAY WHERE id = \(id)")
         let repost = try h.request("POST", "/api/posts/\(id)/repost", headers: headers)
         #expect(repost.status == 409)
