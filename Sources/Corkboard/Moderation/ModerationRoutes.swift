@@ -48,7 +48,7 @@ enum ModerationRoutes {
         let moderator = try context.requireModerator()
         let id = try PostAPI.postID(context)
         try context.requireCSRF(form: nil)
-        let input = try AccountInput.read(context) { try NoteBody.decode(json: $0).values }
+        let input = try AccountInput.read(context, takes: ModerationActionFields.self)
         return JSONResponse.make(["message": try perform(context, kind, postID: id, by: moderator, input: input)])
     }
 

@@ -16,7 +16,7 @@ enum ReportRoutes {
     static func api(_ context: RequestContext) throws -> FastCGIResponse {
         let id = try PostAPI.postID(context)
         try context.requireCSRF(form: nil)
-        let input = try AccountInput.read(context) { try ReportBody.decode(json: $0).values }
+        let input = try AccountInput.read(context, takes: ReportFields.self)
         let (reason, details) = try ReportReason.read(input)
         let outcome = try ReportService(context: context).file(postID: id, reason: reason, details: details,
                                                                reporter: try Reporter.of(context))
@@ -55,7 +55,7 @@ enum ReportRoutes {
         let id = try PostAPI.postID(context)
         let user = try context.requireUser()
         try context.requireCSRF(form: nil)
-        let input = try AccountInput.read(context) { try NoteBody.decode(json: $0).values }
+        let input = try AccountInput.read(context, takes: ReviewFields.self)
         try ModerationService(context: context).requestReview(postID: id, by: user, note: try reviewNote(input))
         return JSONResponse.make(status: 202, ["message": reviewAnswer])
     }
