@@ -7,7 +7,7 @@ import MariaDB
 struct UserCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "user", abstract: "Manage accounts.",
-        subcommands: [CreateAdmin.self, FinishDeletions.self])
+        subcommands: [CreateAdmin.self, GrantModerator.self, FinishDeletions.self])
 
     /// `corkboard user create-admin EMAIL`: a verified admin account, or an existing account
     /// promoted to admin with the new password.
@@ -44,6 +44,29 @@ struct UserCommand: ParsableCommand {
                 throw ValidationError("no password on stdin")
             }
             return line
+        }
+    }
+
+    /// `corkboard user grant-moderator EMAIL`: the account may use /moderation from its next
+    /// request on.
+    struct GrantModerator: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "grant-moderator",
+            abstract: "Give an existing account the moderator role (admins keep theirs).")
+
+        @OptionGroup var options: GlobalOptions
+        @Argument(help: "The account's email address.") var email: String
+
+        func run() throws {
+            let (config, logger) = options.load(label: "corkboard.user")
+            guard let address = EmailAddress.normalize(email) else { throw ValidationError("`\(email)` is not a valid email address") }
+            let database = Database(config: config.database, logger: logger)
+            do {
+                let id = try AdminAccounts(database: database, config: config, logger: logger).grantModerator(email: address)
+                print("\(address) is a moderator (user id \(id))")
+            } catch let error as AdminAccounts.Problem {
+                throw ValidationError(error.message)
+            }
         }
     }
 

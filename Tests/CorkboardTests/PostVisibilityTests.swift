@@ -115,6 +115,40 @@ import Testing
         }
     }
 
+    @Test func hidingWithdrawsPhotosOnlyHiddenPostsUseAndRestoringServesThemAgain() throws {
+        try withScratch { s in
+            defer { try? FileManager.default.removeItem(atPath: s.files.withdrawnRoot) }
+            let own = photo("own"), shared = photo("shared-visible")
+            let id = try post(s, [own, shared])
+            _ = try post(s, [shared])
+            let generation = s.cache.generation(of: id)
+            try s.visibility.change { try $0.hide(posts: [id], reason: .reports) }
+            #expect(s.cache.generation(of: id) != generation, "every worker drops the hidden post")
+            #expect(!s.files.exists(own.sha256) && !s.files.exists(own.thumbSHA256), "nginx no longer finds them")
+            #expect(FileManager.default.fileExists(atPath: s.files.withdrawnPath(own.sha256)), "kept aside, not deleted")
+            #expect(try rows(s, own) == 1)
+            #expect(s.files.exists(shared.sha256) && s.files.exists(shared.thumbSHA256), "a visible post shares it")
+            #expect(try s.database.readPrimary("SELECT 1 FROM search_docs WHERE post_id = \(id)").isEmpty)
+
+            try s.visibility.change { try $0.restore(posts: [id]) }
+            #expect(s.files.exists(own.sha256) && s.files.exists(own.thumbSHA256), "served again")
+            #expect(!FileManager.default.fileExists(atPath: s.files.withdrawnPath(own.sha256)))
+            #expect(try s.database.readPrimary("SELECT withdrawn_at FROM photos WHERE sha256 = \(own.sha256)").first!
+                .decode("withdrawn_at", as: Date?.self) == nil)
+            #expect(!(try s.database.readPrimary("SELECT 1 FROM search_docs WHERE post_id = \(id)").isEmpty))
+
+            // A release that was missed (hidden behind PostVisibility's back): the collector
+            // withdraws; and a removal deletes the withdrawn files too.
+            try s.database.write("UPDATE posts SET hidden_at = NOW(6), hidden_reason = 'reports' WHERE id = \(id)")
+            let report = try PhotoCollector(database: s.database, files: s.files, grace: 3600, logger: Logger(label: "test")).run()
+            #expect(report.withdrawn == 1 && !s.files.exists(own.sha256))
+            try s.visibility.change { try $0.remove(posts: [id]) }
+            #expect(try rows(s, own) == 0)
+            #expect(!FileManager.default.fileExists(atPath: s.files.withdrawnPath(own.sha256)))
+            #expect(s.files.exists(shared.sha256))
+        }
+    }
+
     @Test func theChangeKeepsTheSearchIndexInStep() throws {
         try withScratch { s in
             let id = try post(s, [])

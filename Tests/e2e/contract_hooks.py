@@ -41,9 +41,10 @@ successes: dict = {}
 # Who made each call in flight (case id -> identity), for after_call.
 WHO: dict = {}
 
-ANONYMOUS = {"signup", "login", "requestReset", "confirmReset", "verify"}
+ANONYMOUS = {"signup", "login", "requestReset", "confirmReset", "verify", "reportPost"}
 THROWAWAY = {"logout", "logoutAll", "changePassword", "changeEmail", "deleteUser", "resendVerification"}
-ADMIN = {"startPurge", "listPurgeRuns", "getPurgeRun"}
+ADMIN = {"startPurge", "listPurgeRuns", "getPurgeRun", "moderationQueue", "moderationActions", "restorePost",
+         "removePost", "banPoster"}
 POST_IDS = {"getPost": "public_post", "updatePost": "own_post", "contactPoster": "public_post",
             "repost": None, "deletePost": None}
 
@@ -104,6 +105,37 @@ def new_post(expired: bool = False) -> int:
             while s.get(STACK.url(f"/api/posts/{post_id}"), timeout=30).status_code != 410 and time.monotonic() < deadline:
                 time.sleep(0.1)
     return post_id
+
+
+REVIEWABLE: dict = {}
+
+
+def hidden_post() -> int:
+    """One post of the fixture poster, hidden as reports would hide it and with no review asked
+    yet (reset before each steered call), for a review request."""
+    if "id" not in REVIEWABLE:
+        REVIEWABLE["id"] = new_post()
+    STACK.sql("UPDATE posts SET hidden_at = UTC_TIMESTAMP(6), hidden_reason = 'reports', review_requested_at = NULL"
+              " WHERE id = %s", REVIEWABLE["id"])
+    return REVIEWABLE["id"]
+
+
+OTHER: dict = {}
+
+
+def others_post(fresh: bool = False) -> int:
+    """A post of another verified account (a fresh one every few posts, under the daily cap;
+    always a fresh one when its poster is to be banned)."""
+    if fresh or OTHER.get("left", 0) == 0:
+        address, password = STACK.create_user(verified=True)
+        OTHER.update(address=address, password=password, left=8)
+    OTHER["left"] -= 1
+    with STACK.api_login(STACK.session(), OTHER["address"], OTHER["password"]) as s:
+        r = s.post(STACK.url("/api/posts"), json={
+            "title": f"contract other {random.randrange(10**9)}", "description": f"another poster's {random.random()}",
+            "city": "lisbon", "category": "bikes"}, timeout=30)
+        assert r.status_code == 201, r.text
+        return r.json()["id"]
 
 
 SESSION = "__Host-session"
@@ -185,6 +217,12 @@ def before_call(context, case, kwargs):
         put(case, "path_parameters", "id", STATE[fixture] if fixture else new_post(expired=(op == "repost")))
     elif op in ("getPost", "contactPoster"):
         put(case, "path_parameters", "id", STATE["public_post"])
+    elif op in ("reportPost", "restorePost", "removePost") and valid(case, "path_parameters"):
+        put(case, "path_parameters", "id", others_post())
+    elif op == "requestReview" and STATE["mode"] == "user" and valid(case, "path_parameters"):
+        put(case, "path_parameters", "id", hidden_post())
+    elif op == "banPoster" and STATE["mode"] == "user" and valid(case, "path_parameters"):
+        put(case, "path_parameters", "id", others_post(fresh=True))
 
 
 @schemathesis.hook

@@ -67,10 +67,12 @@ def fetch_many(stack, post_id, count, like=None):
 
 
 class Background:
-    """Anonymous viewers reading /post/{id} without pause from before an edit until stop()."""
+    """Anonymous viewers reading /post/{id} without pause from before an edit until stop().
+    Each answer is recorded as `record(sent_at, response)` (by default: sent, status, title)."""
 
-    def __init__(self, stack, post_id, threads=4):
+    def __init__(self, stack, post_id, threads=4, record=None):
         self.stack, self.post_id, self.seen = stack, post_id, []
+        self.record = record or (lambda t, r: (t, *page_title(r)))
         self.done = threading.Event()
         self.threads = [threading.Thread(target=self.run) for _ in range(threads)]
 
@@ -79,7 +81,7 @@ class Background:
             while not self.done.is_set():
                 t = time.monotonic()
                 r = s.get(self.stack.url(f"/post/{self.post_id}"), timeout=30)
-                self.seen.append((t, *page_title(r)))
+                self.seen.append(self.record(t, r))
 
     def __enter__(self):
         for t in self.threads:

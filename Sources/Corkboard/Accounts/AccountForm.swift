@@ -33,13 +33,13 @@ struct AccountForm {
     }
 
     /// A multi-line text field, refilled after an error.
-    mutating func textarea(_ field: String, _ label: String, maxLength: Int, rows: Int = 8) {
+    mutating func textarea(_ field: String, _ label: String, maxLength: Int, rows: Int = 8, required: Bool = true) {
         let message = error?.field == field ? error?.message : nil
         let describedBy: HTML = message == nil ? "" : " aria-invalid=\"true\" aria-describedby=\"\(name)-\(field)-error\""
         let errorHTML: HTML = message.map { "<p class=\"field-error\" id=\"\(name)-\(field)-error\">\($0)</p>" } ?? ""
         fields.append("""
             <label for="\(name)-\(field)">\(label)</label>
-            <textarea id="\(name)-\(field)" name="\(field)" rows="\(rows)" maxlength="\(maxLength)" required\(describedBy)>\(values?.raw(field) ?? "")</textarea>
+            <textarea id="\(name)-\(field)" name="\(field)" rows="\(rows)" maxlength="\(maxLength)"\(.attribute("required", if: required))\(describedBy)>\(values?.raw(field) ?? "")</textarea>
             \(errorHTML)
             """)
     }

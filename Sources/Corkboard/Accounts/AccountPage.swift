@@ -37,7 +37,7 @@ enum AccountPage {
         email.field("password", "Password", type: "password", autocomplete: "current-password")
         var delete = form("delete", "/account/delete")
         delete.field("password", "Password", type: "password", autocomplete: "current-password")
-        let roleNote: HTML = user.role == .user ? "" : " (\(user.role.rawValue))"
+        let roleNote: HTML = user.role == .user ? "" : " (\(user.role.rawValue), <a href=\"/moderation\">moderation queue</a>)"
         return AccountForm.page(context, title: "Your account", status: error?.status ?? 200, """
             <h1>Your account</h1>
             \(notice)<p>Logged in as <strong class="account-email">\(user.email)</strong>\(roleNote).</p>

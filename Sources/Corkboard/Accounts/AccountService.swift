@@ -1,3 +1,4 @@
+import Foundation
 import Logging
 import MariaDB
 
@@ -29,11 +30,13 @@ struct AccountService {
 
     /// The message every sign-up gets, whether or not the address already had an account.
     static let signupAnswer = "Check your inbox: we sent a link to confirm your address. Then log in."
+    /// What a banned account is told, once its password was right.
+    static let suspended = "This account is suspended: a moderator banned it, and it can no longer log in or post."
     /// The message every failed log-in gets.
     static let loginFailure = "That email and password do not match an account."
 
     /// Creates an unverified account and mails its verification link, or (address taken) mails
-    /// the owner a notice instead. Both cost one KDF run and one transaction.
+    /// the owner a notice instead, or (a banned address) does nothing. Both cost one KDF run and one transaction.
     func signUp(email: String, password: String) throws {
         if let problem = policy.problem(with: password, email: email) {
             throw HTTPError.badRequest(problem, field: "password")
@@ -45,6 +48,8 @@ struct AccountService {
                     try mail.signupAttempt(conn, to: email)
                     return
                 }
+                // A banned address (normalised) gets the same answer and no account, no mail.
+                if try BannedAddress.isBanned(conn, email: email) { return }
                 let id = try conn.execute("""
                     INSERT INTO users (email, password_hash, role, created_at, updated_at)
                     VALUES (\(email), \(hash), 'user', UTC_TIMESTAMP(6), UTC_TIMESTAMP(6))
@@ -71,7 +76,7 @@ struct AccountService {
             throw error
         }
         let rows = try conn.query("""
-            SELECT id, email, role, email_verified_at, password_hash FROM users
+            SELECT id, email, role, email_verified_at, password_hash, banned_at FROM users
             WHERE email = \(email) AND deleted_at IS NULL
             """)
         let stored: String = try rows.first?.decode("password_hash") ?? AccountKeys.dummyHash(hasher)
@@ -82,6 +87,8 @@ struct AccountService {
         }
         let user = try User(row: row)
         try throttle.clear(email)
+        // Only after the right password, so log-in still tells nothing about other addresses.
+        if try row.decode("banned_at", as: Date?.self) != nil { throw HTTPError(403, Self.suspended) }
         if hasher.needsRehash(stored) {
             let upgraded = try hasher.hash(password)
             try conn.execute("UPDATE users SET password_hash = \(upgraded), updated_at = UTC_TIMESTAMP(6) WHERE id = \(user.id) AND password_hash = \(stored)")

@@ -1,3 +1,4 @@
+import Foundation
 import Logging
 import MariaDB
 
@@ -15,6 +16,25 @@ public struct AdminAccounts {
 
     /// A refusal to show the operator.
     public struct Problem: Error { public var message: String }
+
+    /// Makes the account of `email` a moderator (an admin stays an admin: it already moderates).
+    /// Its sessions carry the role from the next request on (roles are read with the session).
+    /// Returns the user id; a Problem for an unknown, deleted or banned address.
+    @discardableResult
+    public func grantModerator(email: String) throws -> Int64 {
+        try database.transaction { conn in
+            guard let row = try conn.query("""
+                SELECT id, role, banned_at FROM users WHERE email = \(email) AND deleted_at IS NULL FOR UPDATE
+                """).first else { throw Problem(message: "no account has the address \(email)") }
+            let id: Int64 = try row.decode("id")
+            if try row.decode("banned_at", as: Date?.self) != nil { throw Problem(message: "\(email) is banned") }
+            if try row.decode("role", as: String.self) == Role.user.rawValue {
+                try conn.execute("UPDATE users SET role = 'moderator', updated_at = UTC_TIMESTAMP(6) WHERE id = \(id)")
+                logger.notice("account made moderator", metadata: ["user": "\(id)"])
+            }
+            return id
+        }
+    }
 
     /// Creates a verified admin with this password, or makes an existing account one (setting
     /// the password and ending its sessions). The password policy applies. Returns the user id.

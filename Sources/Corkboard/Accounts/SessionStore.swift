@@ -25,7 +25,7 @@ struct SessionStore {
     }
 
     /// The live session for a cookie token: not past its absolute expiry, used within the idle
-    /// timeout, and its user not deleted. Refreshes `last_seen_at` at most once a minute.
+    /// timeout, and its user neither deleted nor banned. Refreshes `last_seen_at` at most once a minute.
     func find(token: String) throws -> SessionRecord? {
         guard SessionCookie.isWellFormed(token) else { return nil }
         let hash = Crypto.tokenHash(token)
@@ -35,7 +35,7 @@ struct SessionStore {
             FROM sessions s JOIN users u ON u.id = s.user_id
             WHERE s.token_hash = \(hash) AND s.expires_at > UTC_TIMESTAMP(6)
               AND s.last_seen_at > UTC_TIMESTAMP(6) - INTERVAL \(config.sessionIdleTimeout) SECOND
-              AND u.deleted_at IS NULL
+              AND u.deleted_at IS NULL AND u.banned_at IS NULL
             """)
         guard let row = rows.first else { return nil }
         if try row.decode("stale", as: Int64.self) != 0 {

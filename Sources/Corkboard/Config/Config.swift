@@ -23,6 +23,8 @@ public struct Config: Sendable {
     public var mail: MailConfig
     public var posts: PostsConfig
     public var contact: ContactConfig
+    /// Reports and auto-hide.
+    public var reports: ReportsConfig
     /// The hot-post cache and the causal-read cookie.
     public var cache: CacheConfig
     public var search: SearchConfig
@@ -92,6 +94,7 @@ public struct Config: Sendable {
         mail = try MailConfig(file: file)
         posts = try PostsConfig(file: file)
         contact = try ContactConfig(file: file)
+        reports = try ReportsConfig(file: file)
         search = try SearchConfig(file: file)
         purge = try PurgeConfig(file: file)
         metrics = try MetricsConfig(file: file)

@@ -11,14 +11,13 @@ struct ContactService {
     /// honeypot caught a bot, so bots learn nothing).
     static let sentAnswer = "Your message is on its way to the poster. Their reply will come to your email address."
 
-    /// The post a viewer may write about, or the 404 (none), 410 (deleted or expired) or 403
-    /// (the poster turned contact off) that says why not.
+    /// The post a viewer may write about, or the 404 (none), 410 (deleted, hidden after reports
+    /// or a ban, expired) or 403 (the poster turned contact off) that says why not.
     func post(_ id: Int64, now: Date = Date()) throws -> Post {
         guard let post = try PostStore(database: context.database).find(id: id) else {
             throw HTTPError.notFound("There is no such post.")
         }
-        if post.deletedAt != nil { throw HTTPError(410, "This post was deleted.") }
-        if post.isExpired(now: now) { throw HTTPError(410, "This post has expired.") }
+        if let gone = post.goneForViewers(now: now) { throw gone }
         guard post.contactEnabled else { throw HTTPError(403, "The poster does not take messages for this ad.") }
         return post
     }
@@ -33,7 +32,13 @@ struct ContactService {
         let mail = ContactMail(siteURL: config.siteURL, siteName: config.siteName)
         try context.database.transaction { conn in
             try limits.take(conn, subjects: [(.sender, message.email.lowercased()), (.ip, client), (.post, String(post.id))])
-            guard let row = try conn.query("SELECT email FROM users WHERE id = \(post.userID)").first else {
+            // Under the post's lock: a hide, removal or ban that committed since `post` was read
+            // stops the message here (it runs under the same lock), so nothing is sent.
+            guard let row = try conn.query("""
+                SELECT u.email FROM posts p JOIN users u ON u.id = p.user_id
+                WHERE p.id = \(post.id) AND p.deleted_at IS NULL AND p.hidden_at IS NULL AND u.banned_at IS NULL
+                LOCK IN SHARE MODE
+                """).first else {
                 throw HTTPError(410, "This post is no longer available.")
             }
             try mail.message(conn, to: try row.decode("email", as: String.self), about: post, from: message)

@@ -32,6 +32,9 @@ public struct PhotoCollector {
         public var expiredUploads = 0
         public var photos = 0
         public var files = 0
+        /// Photos withdrawn (used only by hidden posts) or served again, missed by a release.
+        public var withdrawn = 0
+        public var reinstated = 0
     }
 
     public func run(now: Date = Date()) throws -> Report {
@@ -57,9 +60,42 @@ public struct PhotoCollector {
         for sha in candidates where try collect(sha, cutoff: cutoff) {
             report.photos += 1
         }
+        try settleServing(&report)
         report.files = try sweepStrays(cutoff: cutoff)
-        logger.info("gc-photos", metadata: ["expired_uploads": "\(report.expiredUploads)", "photos": "\(report.photos)", "stray_files": "\(report.files)"])
+        logger.info("gc-photos", metadata: ["expired_uploads": "\(report.expiredUploads)", "photos": "\(report.photos)",
+                                            "stray_files": "\(report.files)", "withdrawn": "\(report.withdrawn)",
+                                            "reinstated": "\(report.reinstated)"])
         return report
+    }
+
+    /// Photos served while only hidden posts use them, or withdrawn while a visible post or an
+    /// upload uses them (a release that was missed): each settled under its lock. No grace
+    /// period: withdrawing is undone by the next restore.
+    private func settleServing(_ report: inout Report) throws {
+        let shownUse: SQL = """
+            (EXISTS (SELECT 1 FROM post_images pi JOIN posts p ON p.id = pi.post_id
+                     WHERE pi.image_sha256 = ph.sha256 AND p.deleted_at IS NULL AND p.hidden_at IS NULL)
+             OR EXISTS (SELECT 1 FROM uploads u WHERE u.sha256 = ph.sha256))
+            """
+        let candidates = try database.transaction { conn in
+            try conn.query("""
+                SELECT ph.sha256 FROM photos ph
+                WHERE (ph.withdrawn_at IS NULL AND NOT
+                """ + shownUse + """
+                 AND EXISTS (SELECT 1 FROM post_images pi JOIN posts p ON p.id = pi.post_id
+                             WHERE pi.image_sha256 = ph.sha256 AND p.deleted_at IS NULL))
+                   OR (ph.withdrawn_at IS NOT NULL AND
+                """ + shownUse + ") LIMIT 10000").map { try $0.decode("sha256", as: [UInt8].self) }
+        }
+        for sha in candidates {
+            let outcome = try database.transaction { try PhotoRegistry.settle($0, sha, files: files) }
+            switch outcome {
+            case .withdrawn: report.withdrawn += 1
+            case .reinstated: report.reinstated += 1
+            case .removed: report.photos += 1
+            case .unchanged: break
+            }
+        }
     }
 
     /// Deletes one photo's files and row if, under its lock, it is still unused and old.

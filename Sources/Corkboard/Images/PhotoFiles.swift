@@ -65,9 +65,43 @@ public struct PhotoFiles: Sendable {
         return true
     }
 
-    /// Removes the file for `sha256`; a missing file is not an error.
+    /// Removes the file for `sha256`, served or withdrawn; a missing file is not an error.
     public func remove(_ sha256: [UInt8]) throws {
-        if unlink(path(sha256)) != 0 && errno != ENOENT { throw PhotoFileError.system("unlink", path(sha256), errno) }
+        for file in [path(sha256), withdrawnPath(sha256)] where unlink(file) != 0 && errno != ENOENT {
+            throw PhotoFileError.system("unlink", file, errno)
+        }
+    }
+
+    /// Where withdrawn files wait (photos used only by hidden posts): a sibling of the root,
+    /// outside what nginx serves, on the same file system so moves are renames.
+    public var withdrawnRoot: String {
+        (root.hasSuffix("/") ? String(root.dropLast()) : root) + "-withdrawn"
+    }
+
+    public func withdrawnPath(_ sha256: [UInt8]) -> String {
+        let hex = Crypto.hex(sha256)
+        return "\(withdrawnRoot)/\(hex.prefix(2))/\(hex).jpg"
+    }
+
+    /// Stops serving the file for `sha256` by moving it aside (caller holds the row lock); a
+    /// file already gone is not an error.
+    public func withdraw(_ sha256: [UInt8]) throws {
+        try move(path(sha256), to: withdrawnPath(sha256), dirs: [withdrawnRoot, "\(withdrawnRoot)/\(Crypto.hex(sha256).prefix(2))"])
+    }
+
+    /// Serves a withdrawn file again; when a writer stored the photo anew meanwhile, the
+    /// withdrawn copy just goes.
+    public func reinstate(_ sha256: [UInt8]) throws {
+        if exists(sha256) {
+            if unlink(withdrawnPath(sha256)) != 0 && errno != ENOENT { throw PhotoFileError.system("unlink", withdrawnPath(sha256), errno) }
+            return
+        }
+        try move(withdrawnPath(sha256), to: path(sha256), dirs: ["\(root)/\(Crypto.hex(sha256).prefix(2))"])
+    }
+
+    private func move(_ from: String, to: String, dirs: [String]) throws {
+        for dir in dirs where mkdir(dir, 0o755) != 0 && errno != EEXIST { throw PhotoFileError.system("mkdir", dir, errno) }
+        if rename(from, to) != 0 && errno != ENOENT { throw PhotoFileError.system("rename", to, errno) }
     }
 
     /// A file found under the root: a photo (by hash) or a leftover temporary file.

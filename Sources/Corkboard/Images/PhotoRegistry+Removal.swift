@@ -22,30 +22,50 @@ extension PhotoRegistry {
     /// still under the lock: from this moment nginx answers 404 for them. True when removed.
     static func removeIfUnused(_ conn: Transaction, _ sha: [UInt8], files: PhotoFiles,
                                lastUsedBefore cutoff: Date? = nil) throws -> Bool {
-        guard let row = try conn.query("SELECT thumb_sha256, last_used_at FROM photos WHERE sha256 = \(sha) FOR UPDATE").first
-        else { return false }
-        if let cutoff, try row.decode("last_used_at", as: Date.self) >= cutoff { return false }
+        guard let row = try lockRow(conn, sha) else { return false }
+        if let cutoff, row.lastUsed >= cutoff { return false }
         guard try !isUsed(conn, sha) else { return false }
-        let thumb = try row.decode("thumb_sha256", as: [UInt8].self)
+        try remove(conn, sha, thumb: row.thumb, files: files)
+        return true
+    }
+
+    /// The photo's row, locked: its thumbnail, last use and whether it is withdrawn.
+    static func lockRow(_ conn: Transaction, _ sha: [UInt8]) throws -> (thumb: [UInt8], lastUsed: Date, withdrawn: Bool)? {
+        guard let row = try conn.query("SELECT thumb_sha256, last_used_at, withdrawn_at FROM photos WHERE sha256 = \(sha) FOR UPDATE").first
+        else { return nil }
+        return (try row.decode("thumb_sha256"), try row.decode("last_used_at"), try row.decode("withdrawn_at", as: Date?.self) != nil)
+    }
+
+    private static func remove(_ conn: Transaction, _ sha: [UInt8], thumb: [UInt8], files: PhotoFiles) throws {
         let thumbShared = try !conn.query("""
             SELECT 1 FROM photos WHERE thumb_sha256 = \(thumb) AND sha256 <> \(sha) LIMIT 1 LOCK IN SHARE MODE
             """).isEmpty
         try files.remove(sha)
         if !thumbShared { try files.remove(thumb) }
         _ = try conn.execute("DELETE FROM photos WHERE sha256 = \(sha)")
-        return true
     }
 
-    /// After a change committed that took uses away from `shas` (a post deleted or edited, an
-    /// account deleted): removes each one nothing uses any more, one short transaction each, in
-    /// hash order. A failure is logged and left to the collector. Returns how many went.
+    /// Under one lock, brings a photo in step with its uses: removed when nothing uses it,
+    /// withdrawn when only hidden posts do, served again when a visible post or an upload does.
+    static func settle(_ conn: Transaction, _ sha: [UInt8], files: PhotoFiles) throws -> PhotoSettlement {
+        guard let row = try lockRow(conn, sha) else { return .unchanged }
+        guard try isUsed(conn, sha) else {
+            try remove(conn, sha, thumb: row.thumb, files: files)
+            return .removed
+        }
+        return try settleServing(conn, sha, thumb: row.thumb, withdrawn: row.withdrawn, files: files)
+    }
+
+    /// After a change committed that took uses away from `shas` or hid or restored the posts
+    /// using them: settles each one (`settle`), one short transaction each, in hash order. A
+    /// failure is logged and left to the collector. Returns how many were removed.
     @discardableResult
     func release(_ shas: some Sequence<[UInt8]>, logger: Logger) -> Int {
         var removed = 0
         for sha in Set(shas).sorted(by: { $0.lexicographicallyPrecedes($1) }) {
             do {
-                let gone = try database.transaction { try Self.removeIfUnused($0, sha, files: files) }
-                if gone { removed += 1 }
+                let outcome = try database.transaction { try Self.settle($0, sha, files: files) }
+                if outcome == .removed { removed += 1 }
             } catch {
                 logger.error("photo left for gc-photos", metadata: ["photo": "\(Crypto.hex(sha))", "error": "\(String(reflecting: error))"])
             }

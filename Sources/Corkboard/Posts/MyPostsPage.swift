@@ -2,7 +2,7 @@ import FastCGI
 import Foundation
 
 /// `GET /account/posts` ("my posts", linked from the account page): the user's posts that are
-/// not deleted, expired ones marked and offered for reposting.
+/// not deleted, expired ones marked and offered for reposting, hidden ones marked with why.
 enum MyPostsPage {
     static func show(_ context: RequestContext) throws -> FastCGIResponse {
         let user = try context.requireUser()
@@ -12,7 +12,9 @@ enum MyPostsPage {
         let purge = context.app.config.purge
         let rows: [HTML] = posts.map { post in
             let thumb: HTML = post.photos.first.map { "<img src=\"\($0.thumbURL)\" alt=\"\">" } ?? ""
-            let state: HTML = post.isExpired(now: now)
+            let state: HTML = post.hiddenAt != nil
+                ? "<span class=\"hidden\">hidden: \(post.hiddenReason?.viewerMessage ?? "")</span>"
+                : post.isExpired(now: now)
                 ? """
                   <span class="expired">expired</span> \(deletion(post, purge))
                   <form method="post" action="/post/\(post.id)/repost"><input type="hidden" name="csrf_token" value="\(token)"><button type="submit">Repost</button></form>

@@ -23,6 +23,11 @@ public struct Post: Sendable, Codable {
     public var createdAt: Date
     public var updatedAt: Date
     public var deletedAt: Date?
+    /// Set while the post is hidden from viewers (reports, a banned poster); see `HiddenReason`.
+    public var hiddenAt: Date?
+    public var hiddenReason: HiddenReason?
+    /// When the poster asked for a review of a hidden post (once).
+    public var reviewRequestedAt: Date?
     /// Bumped by every edit (caches compare it).
     public var version: Int
     /// In the poster's order; filled by `PostStore`.
@@ -34,6 +39,17 @@ public struct Post: Sendable, Codable {
     /// When viewers stop seeing it (the poster still does, and may repost it).
     public var expiresAt: Date { createdAt.addingTimeInterval(Self.visibleFor) }
     public func isExpired(now: Date = Date()) -> Bool { now >= expiresAt }
+
+    /// The answer viewers other than the poster and moderators get for a post they may not
+    /// see (nil: they may): 410 deleted, removed or hidden, the reason named.
+    public func goneForViewers(now: Date = Date()) -> HTTPError? {
+        if deletedAt != nil {
+            return HTTPError(410, hiddenReason == .removed ? "This post was removed by a moderator." : "This post was deleted.")
+        }
+        if let reason = hiddenReason, hiddenAt != nil { return HTTPError(410, reason.viewerMessage) }
+        if isExpired(now: now) { return HTTPError(410, "This post has expired and is no longer shown.") }
+        return nil
+    }
 
     init(row: Row) throws {
         id = try row.decode("id", as: Int64.self)
@@ -54,6 +70,9 @@ public struct Post: Sendable, Codable {
         createdAt = try row.decode("created_at", as: Date.self)
         updatedAt = try row.decode("updated_at", as: Date.self)
         deletedAt = try row.decode("deleted_at", as: Date?.self)
+        hiddenAt = try row.decode("hidden_at", as: Date?.self)
+        hiddenReason = try row.decode("hidden_reason", as: String?.self).flatMap(HiddenReason.init(rawValue:))
+        reviewRequestedAt = try row.decode("review_requested_at", as: Date?.self)
         version = try row.decode("version", as: Int.self)
     }
 

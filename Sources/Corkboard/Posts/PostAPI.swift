@@ -47,8 +47,8 @@ enum PostAPI {
         return try respond(context, id: id, status: 201)
     }
 
-    /// `GET /api/posts/{id}`: 404 missing, 410 deleted or expired (the poster still sees an
-    /// expired post of theirs).
+    /// `GET /api/posts/{id}`: 404 missing, 410 deleted, hidden or expired (the poster and
+    /// moderators still see an expired or hidden post).
     static func show(_ context: RequestContext) throws -> FastCGIResponse {
         let id = try postID(context)
         if let post = try PostStore(database: context.database).visible(id: id) {
@@ -57,11 +57,11 @@ enum PostAPI {
         guard let post = try PostStore(database: context.database).find(id: id) else {
             throw HTTPError.notFound("There is no such post.")
         }
-        if post.deletedAt != nil { throw HTTPError(410, "This post was deleted.") }
-        if let user = try context.currentUser(), user.id == post.userID || user.role != .user {
+        if post.deletedAt != nil, let gone = post.goneForViewers() { throw gone }
+        if PostPageHandler.isOwner(try context.currentUser(), of: post) {
             return JSONResponse.make(PostJSON(post))
         }
-        throw HTTPError(410, "This post has expired.")
+        throw post.goneForViewers() ?? HTTPError(410, "This post has expired.")
     }
 
     /// `PUT /api/posts/{id}`: a partial update.

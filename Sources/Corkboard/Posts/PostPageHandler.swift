@@ -3,8 +3,9 @@ import Foundation
 
 /// `GET /post/{id}`: one post with its photos (thumbnails linking to the display size), the
 /// description as escaped paragraphs. The article comes through the hot-post cache; the
-/// poster's own controls (edit, delete) are added per request. 404 missing, 410 deleted or
-/// expired — except that the poster still sees an expired post of theirs, marked as such.
+/// poster's own controls (edit, delete) are added per request. 404 missing, 410 deleted,
+/// hidden or expired — except that the poster (and moderators) still see an expired or hidden
+/// post, marked as such.
 enum PostPageHandler {
     static func show(_ context: RequestContext) throws -> FastCGIResponse {
         guard let id = Int64(context.parameter("id")), id > 0 else {
@@ -20,16 +21,17 @@ enum PostPageHandler {
                 // without it is served as the cached page; the article is cached either way.
                 guard hot.post.contactEnabled else { return HTMLResponse.make(bytes: hot.viewerPage) }
                 let contact = try ContactForm.onPostPage(context, post: hot.post)
-                return HTMLResponse.make(page(hot.post, article: hot.article, controls: contact, siteName: siteName))
+                return HTMLResponse.make(page(hot.post, article: hot.article, controls: "\(ReportForm.button(hot.post))\n\(contact)",
+                                              siteName: siteName))
             }
             (post, article) = (hot.post, hot.article)
         } else {
             guard let found = try PostStore(database: context.database).find(id: id) else {
                 throw HTTPError.notFound("This post does not exist.")
             }
-            if found.deletedAt != nil { throw HTTPError(410, "This post was deleted.") }
-            guard let user, user.id == found.userID || user.role != .user else {
-                throw HTTPError(410, "This post has expired and is no longer shown.")
+            if found.deletedAt != nil, let gone = found.goneForViewers() { throw gone }
+            guard isOwner(user, of: found) else {
+                throw found.goneForViewers() ?? HTTPError(410, "This post has expired and is no longer shown.")
             }
             (post, article) = (found, render(found))
         }
@@ -43,13 +45,31 @@ enum PostPageHandler {
                   """
                 : ""
             controls = """
-                <section class="owner-controls">\(expired)
+                <section class="owner-controls">\(try hiddenNotice(context, post, token: token))\(expired)
                 <a class="button" href="/post/\(post.id)/edit">Edit</a>
                 <form method="post" action="/post/\(post.id)/delete"><input type="hidden" name="csrf_token" value="\(token)"><button type="submit" class="danger">Delete</button></form>
                 </section>
                 """
         }
         return HTMLResponse.make(page(post, article: article, controls: controls, siteName: siteName))
+    }
+
+    /// On a hidden post's page, for its poster (and moderators): why it is hidden, and the
+    /// one review request (a form while it may still be asked).
+    static func hiddenNotice(_ context: RequestContext, _ post: Post, token: String) throws -> HTML {
+        guard post.hiddenAt != nil, let reason = post.hiddenReason else { return "" }
+        var review: HTML = ""
+        if reason == .reports, try context.currentUser()?.id == post.userID {
+            review = post.reviewRequestedAt != nil
+                ? "<p class=\"review-pending\">You asked for a review; a moderator will look at it.</p>"
+                : """
+                  <form class="review" method="post" action="/post/\(post.id)/review"><input type="hidden" name="csrf_token" value="\(token)">
+                  <label for="review-note">Ask for a review (once): tell the moderators why the post is fine</label>
+                  <textarea id="review-note" name="note" rows="3" maxlength="1000" required></textarea>
+                  <button type="submit">Ask for a review</button></form>
+                  """
+        }
+        return "<p class=\"hidden-notice\" role=\"status\">\(reason.posterMessage)</p>\n\(review)"
     }
 
     /// Whether `user` sees the poster's controls: the poster, or a moderator or admin.
@@ -66,7 +86,7 @@ enum PostPageHandler {
     static func hotPost(_ post: Post, siteName: String) -> HotPost {
         let article = render(post)
         return HotPost(post: post, article: article,
-                       viewerPage: Array(page(post, article: article, controls: "", siteName: siteName).text.utf8))
+                       viewerPage: Array(page(post, article: article, controls: ReportForm.button(post), siteName: siteName).text.utf8))
     }
 
     /// The part every viewer shares (cached).

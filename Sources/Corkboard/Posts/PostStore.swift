@@ -11,18 +11,19 @@ public struct PostStore {
     static let columns = SQL(unsafeSQL: """
         p.id, p.user_id, p.city_id, c.slug AS city_slug, c.name AS city_name, c.currency AS city_currency, n.name AS neighbourhood,
         n.slug AS neighbourhood_slug, cat.name AS category, cat.slug AS category_slug, p.title, p.description,
-        p.price_minor, p.location_text, p.contact_enabled, p.created_at, p.updated_at, p.deleted_at, p.version
+        p.price_minor, p.location_text, p.contact_enabled, p.created_at, p.updated_at, p.deleted_at,
+        p.hidden_at, p.hidden_reason, p.review_requested_at, p.version
         FROM posts p
         JOIN cities c ON c.id = p.city_id
         JOIN categories cat ON cat.id = p.category_id
         LEFT JOIN neighbourhoods n ON n.id = p.neighbourhood_id
         """)
 
-    /// A visible post by id with its photos, or nil when it does not exist, is deleted or has
-    /// expired. `fromPrimary` skips the replicas (a cache refill right after an edit).
+    /// A visible post by id with its photos, or nil when it does not exist, is deleted, hidden
+    /// or has expired. `fromPrimary` skips the replicas (a cache refill right after an edit).
     public func visible(id: Int64, now: Date = Date(), fromPrimary: Bool = false) throws -> Post? {
         let since = now.addingTimeInterval(-Post.visibleFor)
-        let sql: SQL = "SELECT " + Self.columns + " WHERE p.id = \(id) AND p.deleted_at IS NULL AND p.created_at > \(since)"
+        let sql: SQL = "SELECT " + Self.columns + " WHERE p.id = \(id) AND p.deleted_at IS NULL AND p.hidden_at IS NULL AND p.created_at > \(since)"
         let rows = fromPrimary ? try database.readPrimary(sql) : try database.read(sql)
         guard var post = try rows.first.map(Post.init(row:)) else { return nil }
         post.photos = try photos(postID: id, fromPrimary: fromPrimary)

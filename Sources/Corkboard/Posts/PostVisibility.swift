@@ -14,8 +14,9 @@ import MariaDB
 /// - **the hot-post cache on every worker**: after the commit, each touched post's generation
 ///   is bumped in the host's shared table (other hosts: the cache's TTL);
 /// - **the photos' serving**: after the commit, every photo that lost a use is deleted at once
-///   unless something still uses it (`PhotoRegistry.release`), so nginx answers 404 for it from
-///   then on. A worker killed between the commit and the release leaves the photo to the
+///   unless something still uses it, and every photo of a hidden or restored post is withdrawn
+///   or served again to match its uses (`PhotoRegistry.release`), so nginx answers 404 for a
+///   photo only hidden posts use, from then on. A worker killed between the commit and the release leaves the photo to the
 ///   collector (`corkboard gc-photos`, the safety net).
 ///
 /// A deadlock victim's transaction rolled back whole (its files undone); it is run again, up
@@ -51,10 +52,24 @@ public struct PostVisibility {
     }
 
     /// After the commit: every worker drops the touched posts, and photos that lost a use go
-    /// unless something still uses them.
+    /// unless something still uses them; those of posts now hidden are withdrawn unless a
+    /// visible post shares them.
     private func settle(_ done: PostChange) {
         if let cache { done.posts.forEach(cache.invalidate) }
-        PhotoRegistry(database: database, files: files).release(done.released, logger: logger)
+        var photos = done.released
+        if !done.posts.isEmpty {
+            do {
+                for row in try database.readPrimary("""
+                    SELECT pi.image_sha256 FROM post_images pi JOIN posts p ON p.id = pi.post_id
+                    WHERE p.id IN \(SQL.list(done.posts)) AND p.hidden_at IS NOT NULL AND p.deleted_at IS NULL
+                    """) {
+                    photos.insert(try row.decode("image_sha256", as: [UInt8].self))
+                }
+            } catch {
+                logger.error("hidden posts' photos left for gc-photos", metadata: ["error": "\(String(reflecting: error))"])
+            }
+        }
+        PhotoRegistry(database: database, files: files).release(photos, logger: logger)
     }
 }
 

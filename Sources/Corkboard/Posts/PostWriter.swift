@@ -112,6 +112,8 @@ public struct PostWriter {
         guard let old = try PostStore(database: database).find(id: id) else { throw HTTPError.notFound("There is no such post.") }
         guard old.userID == user.id else { throw HTTPError(403, "Only the poster can repost this post.") }
         guard old.deletedAt == nil else { throw HTTPError(410, "This post was deleted.") }
+        // A repost would be a way round the hide: only a moderator's restore shows it again.
+        guard old.hiddenAt == nil else { throw HTTPError(409, "This post is hidden after reports; it cannot be reposted.") }
         guard old.isExpired(now: now) else {
             throw HTTPError.badRequest("This post is still shown; it can be reposted once it has expired.")
         }

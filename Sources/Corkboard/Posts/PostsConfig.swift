@@ -21,7 +21,8 @@ public struct PostsConfig: Sendable {
     public var photoGCGrace: Int
     /// New posts per user in 24 hours.
     public var postsPerDay: Int
-    /// Test-only fault hooks (CORKBOARD_TEST_FAIL_BEFORE_COMMIT); never on in production.
+    /// Test-only hooks (CORKBOARD_TEST_FAIL_BEFORE_COMMIT, the X-Corkboard-Worker header); never
+    /// on in production.
     public var testHooks: Bool
 
     public init(file: ConfigFile) throws {

@@ -111,7 +111,7 @@ public struct SearchEngine {
         return terms[best.index]
     }
 
-    /// The shown posts, in the order of `ids`; deleted ones drop out. Their prices are in
+    /// The shown posts, in the order of `ids`; deleted and hidden ones drop out. Their prices are in
     /// `currency`, the city's.
     func details(_ ids: [Int64], currency: Currency) throws -> [SearchHit] {
         guard !ids.isEmpty else { return [] }
@@ -119,7 +119,7 @@ public struct SearchEngine {
             SELECT p.id, p.title, p.price_minor, p.created_at, c.name AS category, n.name AS neighbourhood,
                    (SELECT i.thumb_sha256 FROM post_images i WHERE i.post_id = p.id ORDER BY i.position LIMIT 1) AS thumb
             FROM posts p JOIN categories c ON c.id = p.category_id LEFT JOIN neighbourhoods n ON n.id = p.neighbourhood_id
-            WHERE p.id IN \(SQL.list(ids)) AND p.deleted_at IS NULL
+            WHERE p.id IN \(SQL.list(ids)) AND p.deleted_at IS NULL AND p.hidden_at IS NULL
             """)
         var byID: [Int64: SearchHit] = [:]
         for row in rows {

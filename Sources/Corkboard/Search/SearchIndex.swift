@@ -8,7 +8,7 @@ public enum SearchIndex {
     /// Rows per multi-row INSERT.
     static let insertBatch = 400
 
-    /// (Re)writes the index rows of one post; a deleted, expired or missing post ends up unindexed.
+    /// (Re)writes the index rows of one post; a deleted, hidden, expired or missing post ends up unindexed.
     /// Also sets `posts.has_photos` from `post_images`.
     public static func index(postID: Int64, on conn: Transaction) throws {
         try index(postIDs: [postID], on: conn)
@@ -29,7 +29,7 @@ public enum SearchIndex {
             """)
         let rows = try conn.query("""
             SELECT id, city_id, created_at, category_id, neighbourhood_id, price_minor, has_photos, title, description
-            FROM posts WHERE id IN \(SQL.list(postIDs)) AND deleted_at IS NULL
+            FROM posts WHERE id IN \(SQL.list(postIDs)) AND deleted_at IS NULL AND hidden_at IS NULL
               AND created_at > \(Date().addingTimeInterval(-Post.visibleFor))
             """)
         var terms: [SQL] = []

@@ -31,7 +31,7 @@ struct SearchPlan {
         } else {
             let index = r.sort.isPrice && phase != nil ? "posts_city_price" : "posts_city_browse"
             from = SQL(unsafeSQL: "FROM posts k FORCE INDEX (\(index))")
-            conditions.append("k.deleted_at IS NULL")
+            conditions.append("k.deleted_at IS NULL AND k.hidden_at IS NULL")
         }
         if let c = r.category { conditions.append("k.category_id = \(c.id)") }
         if let n = r.neighbourhood { conditions.append("k.neighbourhood_id = \(n.id)") }

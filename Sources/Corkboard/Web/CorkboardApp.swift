@@ -57,6 +57,8 @@ public final class CorkboardApp: FastCGIResponder {
         AccountRoutes.register(on: router)
         PostRoutes.register(on: router)
         ContactRoutes.register(on: router)
+        ReportRoutes.register(on: router)
+        ModerationRoutes.register(on: router)
         SearchRoutes.register(on: router)
         PurgeAPI.register(on: router)
     }
@@ -110,6 +112,9 @@ public final class CorkboardApp: FastCGIResponder {
         }
         if context.identityUnavailable { Layout.addReadOnlyNotice(to: &response) }
         if method == "HEAD" { response.body = [] }
+        // Dev and test stacks only: which worker answered, so the e2e suite can tell that a
+        // change reached every worker (and how long it took on each).
+        if config.posts.testHooks { try? response.addHeader("X-Corkboard-Worker", String(getpid())) }
         SecurityHeaders.apply(to: &response)
         return response
     }
