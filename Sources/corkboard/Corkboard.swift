@@ -16,7 +16,7 @@ struct CorkboardCommand: ParsableCommand {
             """,
         subcommands: [ServeCommand.self, WorkerCommand.self, MigrateCommand.self, SeedCommand.self,
                       UserCommand.self, MailerCommand.self, MailCommand.self, GCPhotosCommand.self,
-                      SearchCommand.self, SeedBenchCommand.self, PurgeCommand.self])
+                      SearchCommand.self, SeedBenchCommand.self, PurgeCommand.self, DBCommand.self])
 }
 
 /// Options every command shares.

@@ -28,6 +28,8 @@ public struct Config: Sendable {
     public var search: SearchConfig
     /// The old-post purge job.
     public var purge: PurgeConfig
+    /// The operator's database commands: switchover, failover, backup, restore.
+    public var cluster: ClusterConfig
     /// The file this configuration came from (nil: defaults and environment only), so a worker
     /// can start a job (`corkboard purge-old-posts`) with the same settings.
     public var sourcePath: String?
@@ -92,6 +94,7 @@ public struct Config: Sendable {
         contact = try ContactConfig(file: file)
         search = try SearchConfig(file: file)
         purge = try PurgeConfig(file: file)
+        cluster = try ClusterConfig(file: file)
         // Last: every setting has been read, so any other key in the file is a typo.
         try file.rejectUnknownKeys()
     }
