@@ -256,3 +256,159 @@ def test_failover_after_kill_9_fences_and_rejoins_the_old_primary(drill, posters
     # What the new primary holds, the rejoined server holds too.
     kept = [int(r[0]) for r in server_sql(drill, "primary", "SELECT id FROM posts ORDER BY id")]
     assert present(drill, "replica", kept, []) == (len(kept), 0)
+
+
+# ---- backups, restore, point-in-time --------------------------------------------------------
+
+class RestoredServer:
+    """A MariaDB server of the drill's own, started on a restored data directory (read-only,
+    as every server starts), on the drill's port base + 8, + 9, …; shut down at the end."""
+
+    def __init__(self, drill, name: str, port_offset: int, server_id: int):
+        self.drill = drill
+        self.var = Path(drill.env["CB_ROOT"]) / "var" / DRILL
+        self.datadir = self.var / name
+        self.port = int(drill.env["CB_PORT_BASE"]) + port_offset
+        self.sock = Path(drill.run_dir) / f"{name}.sock"
+        self.server_id = server_id
+        self.proc = None
+
+    def start(self):
+        (self.var / f"{self.datadir.name}-tmp").mkdir(exist_ok=True)
+        self.proc = subprocess.Popen(
+            ["mariadbd", "--no-defaults", f"--datadir={self.datadir}", f"--tmpdir={self.var}/{self.datadir.name}-tmp",
+             f"--socket={self.sock}", f"--port={self.port}", "--bind-address=127.0.0.1", "--user=root",
+             f"--server-id={self.server_id}", f"--log-error={self.var}/log/{self.datadir.name}.err", "--skip-name-resolve",
+             "--character-set-server=utf8mb4", "--collation-server=utf8mb4_unicode_ci", f"--log-bin={self.datadir.name}-bin",
+             "--binlog-format=ROW", "--gtid-strict-mode=ON", "--read-only", "--log-slave-updates"],
+            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+        wait_for(lambda: subprocess.run(["mariadb-admin", "--no-defaults", "-S", str(self.sock), "--connect-timeout=1", "ping"],
+                                        capture_output=True).returncode == 0, 60, f"the restored server on {self.port}")
+        return self
+
+    def sql(self, statement: str) -> list:
+        env = dict(os.environ, MYSQL_PWD=self.drill.db_password)
+        out = subprocess.run(["mariadb", "-h127.0.0.1", f"-P{self.port}", f"-u{self.drill.db_user}", "-N", "-B", "corkboard",
+                              "-e", statement], check=True, capture_output=True, text=True, env=env, timeout=60).stdout
+        return [line.split("\t") for line in out.splitlines()]
+
+    def stop(self):
+        if self.proc and self.proc.poll() is None:
+            self.proc.terminate()
+            self.proc.wait(timeout=60)
+
+    @property
+    def address(self) -> str:
+        return f"127.0.0.1:{self.port}"
+
+
+# Tables whose content changes by design between the backup point and any later look:
+# the heartbeat row is stamped every second, and the backup's own photo-deletion hold is in the
+# copy (its DELETE comes after). Their row counts are still compared.
+MOVING_TABLES = {"replication_heartbeat", "photo_deletion_holds"}
+
+
+def table_state(sql) -> dict:
+    """{table: (rows, checksum)} for every table of the corkboard schema."""
+    tables = [r[0] for r in sql("SELECT table_name FROM information_schema.tables WHERE table_schema = 'corkboard' "
+                                "AND table_type = 'BASE TABLE' ORDER BY table_name")]
+    state = {}
+    for t in tables:
+        rows = int(sql(f"SELECT COUNT(*) FROM `{t}`")[0][0])
+        checksum = None if t in MOVING_TABLES else sql(f"CHECKSUM TABLE `{t}` EXTENDED")[0][1]
+        state[t] = (rows, checksum)
+    return state
+
+
+def post_with_photo(drill, session, seed: int, title: str) -> int:
+    from posts_support import jpeg, upload
+    u = upload(session, drill, jpeg(seed))
+    assert u.status_code == 201, u.text
+    r = session.post(drill.url("/api/posts"), json=post_fields(title=title, photos=[u.json()["id"]]), timeout=60)
+    assert r.status_code == 201, r.text
+    return r.json()["id"]
+
+
+@pytest.fixture(scope="module")
+def backup(drill, posters):
+    """A backup taken with the site quiet (mailer and collector stopped, replica caught up),
+    the state of every table on its source at that point, and what was written after."""
+    s = posters[0]
+    before = post_with_photo(drill, s, 901, "Backed-up bike")
+    drill._stack("mailer-stop")
+    drill._stack("gc-stop")
+    wait_for(lambda: caught_up(drill, "replica", "primary"), 30, "the replica")
+    expected = table_state(lambda q: server_sql(drill, "replica", q))
+    out = corkboard(drill, "backup").stdout
+    folder = Path(out.split()[1])
+    wait_for(lambda: caught_up(drill, "replica", "primary"), 30, "the replica")
+    after = post_with_photo(drill, s, 902, "Bike after the backup")
+    drill.report["backup"] = {"output": out.strip(), "corpus": "drill stack: seed data plus the drills' posts and sign-ups"}
+    return {"folder": folder, "expected": expected, "before": before, "after": after}
+
+
+def test_backup_then_writes_then_restore_equals_the_backup_point(drill, backup):
+    folder = backup["folder"]
+    assert (folder / "SHA256SUMS").stat().st_size > 0 and (folder / "BACKUP").read_text().count("gtid=") == 1
+    server = RestoredServer(drill, "restored", 8, 21)
+    images = Path(drill.env["CB_ROOT"]) / "var" / DRILL / "restored-images"
+    t0 = time.monotonic()
+    env = dict(drill.cli_env, CORKBOARD_IMAGES_ROOT=str(images))
+    out = subprocess.run([drill.bin, "restore", str(folder), "--datadir", str(server.datadir), "--config", drill.config],
+                         env=env, capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr
+    server.start()
+    try:
+        drill.report["restore"] = {"files_seconds": round(time.monotonic() - t0, 3)}
+        # Every table: the same rows and checksums as the source at the backup point, which
+        # includes the backup's own photo-deletion hold (taken before the copy started).
+        expected = dict(backup["expected"])
+        expected["photo_deletion_holds"] = (expected["photo_deletion_holds"][0] + 1, None)
+        assert table_state(server.sql) == expected
+        ids = {int(r[0]) for r in server.sql("SELECT id FROM posts")}
+        assert backup["before"] in ids and backup["after"] not in ids
+        # Every photo a restored post references is in the restored images.
+        shas = server.sql("SELECT LOWER(HEX(image_sha256)), LOWER(HEX(thumb_sha256)) FROM post_images")
+        assert shas
+        missing = [h for pair in shas for h in pair if not (images / h[:2] / f"{h}.jpg").is_file()]
+        assert missing == []
+
+        # restore --replica: the restored server follows the primary from the backup's GTID.
+        t1 = time.monotonic()
+        seeded = corkboard(drill, "restore", str(folder), "--replica", "--server", server.address)
+        drill.report["restore"]["replica_seconds"] = round(time.monotonic() - t1, 3)
+        assert "replicates from" in seeded.stdout
+        assert backup["after"] in {int(r[0]) for r in server.sql("SELECT id FROM posts")}
+        assert server.sql("SELECT @@read_only")[0][0] == "1"
+    finally:
+        server.stop()
+
+
+def test_point_in_time_restore_between_two_known_writes(drill, backup, posters):
+    s = posters[1]
+    first = s.post(drill.url("/api/posts"), json=post_fields(title="Before the moment"), timeout=30)
+    assert first.status_code == 201, first.text
+    # The moment: a whole second after the first write's commit and before the second's
+    # (binary log times have one-second resolution; mariadb-binlog reads the host's time zone).
+    time.sleep(1.2)
+    moment = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime())
+    time.sleep(1.2)
+    second = s.post(drill.url("/api/posts"), json=post_fields(title="After the moment"), timeout=30)
+    assert second.status_code == 201, second.text
+    server = RestoredServer(drill, "pitr", 9, 22)
+    images = Path(drill.env["CB_ROOT"]) / "var" / DRILL / "pitr-images"
+    env = dict(drill.cli_env, CORKBOARD_IMAGES_ROOT=str(images))
+    out = subprocess.run([drill.bin, "restore", str(backup["folder"]), "--datadir", str(server.datadir), "--config", drill.config],
+                         env=env, capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr
+    server.start()
+    try:
+        t0 = time.monotonic()
+        corkboard(drill, "restore", str(backup["folder"]), "--until", moment, "--server", server.address)
+        drill.report["point_in_time"] = {"replay_seconds": round(time.monotonic() - t0, 3), "until": moment}
+        ids = {int(r[0]) for r in server.sql("SELECT id FROM posts")}
+        assert first.json()["id"] in ids
+        assert second.json()["id"] not in ids
+        assert backup["after"] in ids
+    finally:
+        server.stop()

@@ -162,10 +162,15 @@ public final class ClusterAdmin {
     /// Points node `i` at node `primary` as a GTID replica (from everything it has applied or
     /// logged, `current_pos`) and starts replication; it stays read-only.
     func replicate(_ i: Int, from primary: Int) throws {
+        try replicate(conn(i), from: primary)
+    }
+
+    /// The same for any server's administrative connection (a restored one need not be
+    /// configured yet).
+    func replicate(_ c: MariaDBConnection, from primary: Int) throws {
         guard case .tcp(let host, let port) = nodes[primary].address.endpoint else {
             throw ClusterError("\(nodes[primary].address): replication needs a host:port address")
         }
-        let c = try conn(i)
         try c.executeScript("SET GLOBAL read_only = ON; SET GLOBAL event_scheduler = OFF; SET GLOBAL rpl_semi_sync_master_enabled = OFF; STOP SLAVE")
         try c.executeScript("""
             CHANGE MASTER TO MASTER_HOST = \(Self.literal(host)), MASTER_PORT = \(port),

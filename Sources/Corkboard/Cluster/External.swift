@@ -3,22 +3,34 @@ import Foundation
 /// The MariaDB tools the operator commands run (mariadb-backup, mariadb-binlog, mariadb):
 /// arguments as a list (no shell), credentials in a private option file, not on the command line.
 enum External {
-    /// Runs `arguments` (the first found on PATH), stdout to `stdout` (or inherited), stderr
-    /// inherited; throws with the status when it fails.
-    static func run(_ arguments: [String], stdout: URL? = nil, stdin: URL? = nil) throws {
+    /// Runs `arguments` (the first found on PATH) in `directory`; stdout to `stdout` (or
+    /// inherited), stderr to `stderr` (the same file allowed), stdin from `stdin`. Throws
+    /// naming the tool and its status when it fails.
+    static func run(_ arguments: [String], stdout: URL? = nil, stderr: URL? = nil, stdin: URL? = nil,
+                    in directory: URL? = nil) throws {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         p.arguments = arguments
+        if let directory { p.currentDirectoryURL = directory }
         if let stdout {
-            _ = FileManager.default.createFile(atPath: stdout.path, contents: nil, attributes: [.posixPermissions: 0o600])
-            p.standardOutput = try FileHandle(forWritingTo: stdout)
+            p.standardOutput = try writable(stdout)
+        }
+        if let stderr {
+            p.standardError = stderr == stdout ? p.standardOutput : try writable(stderr)
         }
         if let stdin { p.standardInput = try FileHandle(forReadingFrom: stdin) }
         try p.run()
         p.waitUntilExit()
         guard p.terminationStatus == 0 else {
-            throw ClusterError("\(arguments[0]) failed with status \(p.terminationStatus)")
+            throw ClusterError("\(arguments[0]) failed with status \(p.terminationStatus)"
+                + (stderr.map { "; see \($0.path)" } ?? ""))
         }
+    }
+
+    /// A new, private (0600) file to write to.
+    private static func writable(_ url: URL) throws -> FileHandle {
+        _ = FileManager.default.createFile(atPath: url.path, contents: nil, attributes: [.posixPermissions: 0o600])
+        return try FileHandle(forWritingTo: url)
     }
 
     /// A `[client]` option file (mode 0600) with the account, for `--defaults-extra-file`,
