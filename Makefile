@@ -4,7 +4,7 @@
 SHELL := /bin/bash
 STACK := scripts/stack.sh
 
-.PHONY: demo stop test contract bench build deps clean status logs
+.PHONY: demo stop test contract bench bench-backup build deps clean status logs
 
 demo: deps build
 	@CB_STACK=demo $(STACK) start
@@ -44,6 +44,10 @@ contract: deps build
 # wrk through nginx: GET /healthz and a static file, 16 connections, 10 s each.
 bench: deps build
 	@scripts/bench.sh
+
+# Backup, restore and switchover figures at the bench corpus (a stack of its own, removed after).
+bench-backup: deps build
+	@scripts/bench-backup.sh
 
 clean:
 	-@CB_STACK=demo $(STACK) stop

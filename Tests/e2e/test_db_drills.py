@@ -412,3 +412,47 @@ def test_point_in_time_restore_between_two_known_writes(drill, backup, posters):
         assert backup["after"] in ids
     finally:
         server.stop()
+
+
+def test_a_diverged_old_primary_is_refused_then_rebuilt_from_a_backup(drill, backup, posters):
+    """The loss asynchronous replication allows, made certain: the replica stops receiving, a
+    post is acknowledged on the primary alone, the primary dies. Failover loses that post;
+    the old primary comes back read-only, rejoin refuses it (MariaDB cannot rewind) and saves
+    its extra transaction with mariadb-binlog; a backup of the new primary rebuilds it."""
+    admin = dict(user=drill.env["CB_ADMIN_DB_USER"], password=drill.env["CB_ADMIN_DB_PASSWORD"])
+    server_sql(drill, "replica", "STOP SLAVE IO_THREAD", **admin)
+    r = posters[0].post(drill.url("/api/posts"), json=post_fields(title="Only on the dying primary"), timeout=30)
+    assert r.status_code == 201, r.text
+    lost = r.json()["id"]
+    os.kill(int(Path(drill.env["CB_PRIMARY_PIDFILE"]).read_text().strip()), 9)
+    corkboard(drill, "db", "failover")
+    assert lost not in {int(x[0]) for x in server_sql(drill, "replica", "SELECT id FROM posts")}
+
+    drill.db_start("primary")  # the stack's primary server: it stays read-only (the topology names the other)
+    assert server_sql(drill, "primary", "SELECT @@read_only")[0][0] == "1"
+    rejoin = corkboard(drill, "db", "rejoin", f"127.0.0.1:{drill.primary_port}", check=False)
+    assert rejoin.returncode != 0 and "cannot rewind" in rejoin.stderr, rejoin.stdout + rejoin.stderr
+    saved = Path(rejoin.stderr.split("saved in ", 1)[1].split(" for inspection", 1)[0])
+    assert "Only on the dying primary" in saved.read_text(errors="replace")
+    drill.report["diverged_old_primary"] = {"rejoin": rejoin.stderr.strip()[:300], "saved_bytes": saved.stat().st_size}
+
+    # Rebuild: a backup of the new primary, the old data moved away, restore, --replica.
+    out = corkboard(drill, "backup", "--from", f"127.0.0.1:{drill.replica_port}").stdout
+    folder = out.split()[1]
+    drill._stack("db-stop", "primary")
+    datadir = Path(drill.env["CB_PRIMARY_DATADIR"])
+    datadir.rename(datadir.with_name("primary.diverged"))
+    corkboard(drill, "restore", folder, "--datadir", str(datadir))
+    drill.db_start("primary")
+    corkboard(drill, "restore", folder, "--replica", "--server", f"127.0.0.1:{drill.primary_port}")
+    assert caught_up(drill, "primary", "replica")
+    assert lost not in {int(x[0]) for x in server_sql(drill, "primary", "SELECT id FROM posts")}
+    status = corkboard(drill, "db", "status").stdout
+    assert f"127.0.0.1:{drill.primary_port}  server_id=1  read-only" in status and "io=yes sql=yes" in status, status
+
+
+def test_the_applications_account_has_neither_super_nor_read_only_admin(drill):
+    grants = "\n".join(r[0] for r in server_sql(drill, "replica", "SHOW GRANTS FOR 'corkboard'@'127.0.0.1'"))
+    assert "corkboard" in grants
+    for forbidden in ("SUPER", "READ_ONLY ADMIN", "ALL PRIVILEGES ON *.*"):
+        assert forbidden not in grants, grants

@@ -130,7 +130,8 @@ extension ClusterAdmin {
         return "\(text) replicates from \(nodes[p].address) (caught up with \(target))"
     }
 
-    /// `mariadb-binlog` of node `i`'s own binlog from `fork` on, as SQL text in `dir`.
+    /// `mariadb-binlog` of node `i`'s own binlog from `fork` on, as SQL text in `dir` (with
+    /// `--verbose`, each row change also as a readable `###` comment).
     func saveExtraTransactions(_ i: Int, after fork: String, into dir: URL) throws -> URL {
         guard case .tcp(let host, let port) = nodes[i].address.endpoint else { throw ClusterError("needs a host:port address") }
         let first = try conn(i).query("SHOW BINARY LOGS").first?["Log_name"]
@@ -140,7 +141,8 @@ extension ClusterAdmin {
         let out = dir.appendingPathComponent("diverged-\(host)-\(port)-\(stamp).sql")
         try External.withClientOptions(user: config.cluster.adminUser, password: config.cluster.adminPassword) { options in
             try External.run(["mariadb-binlog", "--defaults-extra-file=\(options.path)", "--read-from-remote-server",
-                              "--host=\(host)", "--port=\(port)", "--start-position=\(fork)", "--to-last-log", log], stdout: out)
+                              "--host=\(host)", "--port=\(port)", "--start-position=\(fork)", "--to-last-log", "--verbose", log],
+                             stdout: out)
         }
         return out
     }
