@@ -4,7 +4,7 @@
 SHELL := /bin/bash
 STACK := scripts/stack.sh
 
-.PHONY: demo stop test contract bench bench-metrics build deps clean status logs
+.PHONY: demo stop test contract bench bench-metrics bench-backup build deps clean status logs
 
 demo: deps build
 	@CB_STACK=demo $(STACK) start
@@ -50,6 +50,10 @@ bench: deps build
 # What /metrics counting and the request log cost on a cached post page (wrk through nginx).
 bench-metrics: deps build
 	@scripts/bench-metrics.sh
+
+# Backup, restore and switchover figures at the bench corpus (a stack of its own, removed after).
+bench-backup: deps build
+	@scripts/bench-backup.sh
 
 clean:
 	-@CB_STACK=demo $(STACK) stop

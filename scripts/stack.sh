@@ -51,6 +51,8 @@ CONF="$VAR/corkboard.conf"
 STACK_ENV="$VAR/stack.env"
 SECRETS="$VAR/secrets.env"
 CLIENT_CNF="$VAR/client.cnf"
+# cbadmin: the operator's account (READ_ONLY ADMIN; sets read_only, repoints replication).
+ADMIN_CNF="$VAR/admin.cnf"
 TLS="$VAR/tls"
 MAIL_DIR="$VAR/mail"
 IMAGES="$VAR/images"
@@ -92,7 +94,7 @@ RESET_RATE="${CB_RESET_RATE:-${default_rate:-3r/m}}"
 source "$ROOT/scripts/stack-monitoring.sh"
 
 APT_PACKAGES=(
-    build-essential pkg-config libfcgi-dev libfcgi-bin libmariadb-dev mariadb-server mariadb-client
+    build-essential pkg-config libfcgi-dev libfcgi-bin libmariadb-dev mariadb-server mariadb-client mariadb-backup
     nginx-light libssl-dev openssl wrk chromium chromium-driver python3-venv libvips-dev
     libargon2-dev libcurl4-openssl-dev systemd curl ca-certificates gettext-base util-linux
     prometheus prometheus-alertmanager prometheus-node-exporter prometheus-blackbox-exporter python3-yaml
@@ -231,6 +233,8 @@ ensure_secrets() {
         } >"$SECRETS"
         umask 022
     fi
+    # The operator's account (corkboard db/backup/restore) came later: added to older stacks.
+    grep -q '^ADMIN_PASSWORD=' "$SECRETS" || (umask 077; printf 'ADMIN_PASSWORD=%s\n' "$(openssl rand -hex 12)" >>"$SECRETS")
     # Signing keys are settings of their own (never derived from the database password); a
     # stack made before they existed gets them added.
     local key
@@ -241,6 +245,7 @@ ensure_secrets() {
     source "$SECRETS"
     umask 077
     printf '[client]\nuser=root\npassword=%s\n' "$ROOT_PASSWORD" >"$CLIENT_CNF"
+    printf '[client]\nuser=cbadmin\npassword=%s\n' "$ADMIN_PASSWORD" >"$ADMIN_CNF"
     umask 022
 }
 
@@ -267,6 +272,7 @@ sql_primary() { mariadb --defaults-file="$CLIENT_CNF" -S "$PRIMARY_SOCK" -N -B "
 sql_replica() { mariadb --defaults-file="$CLIENT_CNF" -S "$REPLICA_SOCK" -N -B "$@"; }
 # A freshly installed server: root has no password yet (it arrives by replication on the replica).
 sql_fresh() { mariadb --no-defaults -uroot -S "$1" -N -B "${@:2}"; }
+sql_admin() { mariadb --defaults-file="$ADMIN_CNF" -S "$1" -N -B "${@:2}"; }
 
 start_mariadbd() { # NAME DATADIR SOCK PID PORT SERVER_ID EXTRA...
     local name="$1" dir="$2" sock="$3" pid="$4" port="$5" id="$6"
@@ -281,7 +287,7 @@ start_mariadbd() { # NAME DATADIR SOCK PID PORT SERVER_ID EXTRA...
         --bind-address=127.0.0.1 --user=root --server-id="$id" --pid-file="$pid" \
         --log-error="$LOG/$name.err" --skip-name-resolve \
         --character-set-server=utf8mb4 --collation-server=utf8mb4_unicode_ci \
-        --log-bin="$name-bin" --binlog-format=ROW --gtid-strict-mode=ON \
+        --log-bin="$name-bin" --binlog-format=ROW --gtid-strict-mode=ON --read-only \
         --innodb-buffer-pool-size="${CB_DB_BUFFER_POOL:-128M}" "$@" </dev/null >>"$LOG/$name.out" 2>&1 &
 }
 
@@ -329,6 +335,9 @@ ALTER USER 'root'@'localhost' IDENTIFIED BY '$ROOT_PASSWORD';
 ALTER USER 'root'@'127.0.0.1' IDENTIFIED BY '$ROOT_PASSWORD';
 ALTER USER 'root'@'::1' IDENTIFIED BY '$ROOT_PASSWORD';
 DROP USER IF EXISTS 'root'@'$(hostname)';
+-- Every server starts read-only (a restarted old primary must not take writes); this one is
+-- the primary of a new stack. Later starts reclaim it only while the topology names it.
+SET GLOBAL read_only = OFF;
 -- Without READ_ONLY ADMIN root cannot write to the read-only replica: a stray write there would
 -- log a replica GTID and stop GTID-strict replication for good. It fails loudly instead.
 REVOKE READ_ONLY ADMIN ON *.* FROM 'root'@'localhost';
@@ -340,6 +349,10 @@ CREATE USER 'corkboard'@'localhost' IDENTIFIED BY '$APP_PASSWORD';
 GRANT ALL PRIVILEGES ON corkboard.* TO 'corkboard'@'127.0.0.1', 'corkboard'@'localhost';
 GRANT REPLICATION CLIENT, SLAVE MONITOR, BINLOG MONITOR ON *.* TO 'corkboard'@'127.0.0.1', 'corkboard'@'localhost';
 CREATE USER 'repl'@'127.0.0.1' IDENTIFIED BY '$REPL_PASSWORD';
+-- The operator's commands (corkboard db, backup, restore): ALL includes READ_ONLY ADMIN.
+CREATE USER 'cbadmin'@'127.0.0.1' IDENTIFIED BY '$ADMIN_PASSWORD';
+CREATE USER 'cbadmin'@'localhost' IDENTIFIED BY '$ADMIN_PASSWORD';
+GRANT ALL PRIVILEGES ON *.* TO 'cbadmin'@'127.0.0.1', 'cbadmin'@'localhost';
 GRANT REPLICATION SLAVE ON *.* TO 'repl'@'127.0.0.1';
 SQL
         touch "$PRIMARY_DIR/corkboard-ready"
@@ -365,8 +378,23 @@ SQL
         sleep 0.5
     done
     [[ "$waited" == 0 ]] || die "the replica did not catch up with the primary ($pos); see $LOG/replica.err"
+    ((fresh_primary)) || reclaim_primary
     # A primary started before the flag existed: turn the heartbeat's scheduler on anyway.
     sql_primary -e 'SET GLOBAL event_scheduler = ON' || warn "could not turn on the primary's event scheduler"
+}
+
+# Every server starts read-only. The primary's server takes writes again only while the
+# topology row (sql/0015) the replica holds still names it (or the replica cannot tell): after a
+# failover promoted the replica, the old primary stays read-only until `corkboard db rejoin`.
+reclaim_primary() {
+    local own named
+    own="$(sql_admin "$PRIMARY_SOCK" -e 'SELECT @@server_id')"
+    named="$(sql_admin "$REPLICA_SOCK" -e 'SELECT server_id FROM corkboard.db_topology WHERE id = 1' 2>/dev/null || true)"
+    if [[ -z "$named" || "$named" == "$own" ]]; then
+        sql_admin "$PRIMARY_SOCK" -e 'SET GLOBAL read_only = OFF'
+    else
+        warn "the primary's server stays read-only: the topology names server $named (see corkboard db status)"
+    fi
 }
 
 # db-stop/db-start primary|replica: one server down and back (failover drills). A restarted
@@ -377,7 +405,8 @@ cmd_db() { # stop|start NAME
         primary)
             if [[ "$1" == stop ]]; then stop_pid primary "$PRIMARY_PID" mariadbd TERM 60; return; fi
             start_mariadbd primary "$PRIMARY_DIR" "$PRIMARY_SOCK" "$PRIMARY_PID" "$PRIMARY_PORT" 1 --event-scheduler=ON
-            wait_for 30 "the primary (see $LOG/primary.err)" server_ready "$PRIMARY_SOCK" ;;
+            wait_for 30 "the primary (see $LOG/primary.err)" server_ready "$PRIMARY_SOCK"
+            reclaim_primary ;;
         replica)
             if [[ "$1" == stop ]]; then stop_pid replica "$REPLICA_PID" mariadbd TERM 60; return; fi
             start_mariadbd replica "$REPLICA_DIR" "$REPLICA_SOCK" "$REPLICA_PID" "$REPLICA_PORT" 2 \
@@ -443,6 +472,12 @@ pool_name = web
 metrics_dir = $RUN/metrics
 metrics_allow = 127.0.0.3
 search_term_min_clients = ${CB_SEARCH_TERM_MIN_CLIENTS:-2}
+# corkboard db|backup|restore (the pool never uses these).
+db_admin_user = cbadmin
+db_admin_password = $ADMIN_PASSWORD
+db_repl_user = repl
+db_repl_password = $REPL_PASSWORD
+backup_dir = $VAR/backups
 EOF
     chmod 0600 "$CONF"
 }
@@ -623,6 +658,13 @@ CB_DB_USER=root
 CB_DB_PASSWORD=$ROOT_PASSWORD
 CB_APP_DB_USER=corkboard
 CB_APP_DB_PASSWORD=$APP_PASSWORD
+CB_ADMIN_DB_USER=cbadmin
+CB_ADMIN_DB_PASSWORD=$ADMIN_PASSWORD
+CB_REPL_PASSWORD=$REPL_PASSWORD
+CB_PRIMARY_DATADIR=$PRIMARY_DIR
+CB_REPLICA_DATADIR=$REPLICA_DIR
+CB_PRIMARY_PIDFILE=$PRIMARY_PID
+CB_REPLICA_PIDFILE=$REPLICA_PID
 EOF
     monitoring_env >>"$STACK_ENV"
     chmod 0600 "$STACK_ENV"

@@ -7,11 +7,13 @@ extension Database {
     func routedRead(_ sql: SQL) throws -> [Row] {
         if replicaServers.isEmpty {
             let rows = try onPrimary { try $0.query(sql, idempotent: true) }
-            observer?.didRead(server: 0)
+            observer?.didRead(server: primaryServer.number)
             return rows
         }
         refreshHealth()
         turn &+= 1
+        // The primary may change under this read (a switchover): index the replicas it planned with.
+        let replicaServers = self.replicaServers
         let plan = ReadRouter.plan(replicas: replicaServers.map(\.state), primaryDown: primaryMarkedDown,
                                    causalFallback: causalFallback, turn: turn)
         if let observer {
@@ -23,7 +25,7 @@ extension Database {
                 switch target {
                 case .primary:
                     let rows = try onPrimary { try $0.query(sql, idempotent: true) }
-                    observer?.didRead(server: 0)
+                    observer?.didRead(server: primaryServer.number)
                     return rows
                 case .replica(let i):
                     let s = replicaServers[i]
@@ -98,6 +100,12 @@ extension Database {
                 lag = Double(v)
             }
             s.state = ReadRouter.state(ioRunning: io, lag: lag, maxLag: Double(config.maxReplicaLag))
+            // News of a promotion: the primary is confirmed again before the next statement.
+            if let e = try? conn.query("SELECT epoch FROM db_topology WHERE id = 1").first?.decode("epoch", as: Int64.self),
+               e > topologyEpoch {
+                topologyEpoch = e
+                primaryVerifiedAt = -.infinity
+            }
         } catch let e as MariaDBError {
             if e.code == .connectionFailed || e.code == .connectionLost {
                 drop(s)

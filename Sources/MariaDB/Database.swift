@@ -49,24 +49,33 @@ public final class Database {
     /// One server of the cluster and this process's connection to it.
     final class Server {
         let address: ServerAddress
-        let role: ServerRole
-        /// 0 for the primary, 1… for replicas (the observer's numbering).
+        /// Its place in the configuration: 0 for `db_primary`, 1… for `db_replicas` (the
+        /// observer's numbering; which one is the primary now is `Database.primaryIndex`).
         let number: Int
         var connection: MariaDBConnection?
-        /// Replicas: what the last health check found, and when (monotonic seconds).
+        /// As a replica: what the last health check found, and when (monotonic seconds).
         var state = ReplicaState.unknown
         var checkedAt: Double = -.infinity
 
-        init(address: ServerAddress, role: ServerRole, number: Int) {
+        init(address: ServerAddress, number: Int) {
             self.address = address
-            self.role = role
             self.number = number
         }
     }
 
-    let primaryServer: Server
-    let replicaServers: [Server]
-    var servers: [Server] { [primaryServer] + replicaServers }
+    /// Every configured server, in configuration order. Any of them may be the primary: pools
+    /// find it (`locatePrimary`), so a switchover or failover needs no restart or config edit.
+    let servers: [Server]
+    /// The server writes go to: the configured primary until the topology says otherwise.
+    var primaryIndex = 0
+    var primaryServer: Server { servers[primaryIndex] }
+    /// The others, in configuration order: where reads go.
+    var replicaServers: [Server] { servers.filter { $0 !== primaryServer } }
+    /// When the primary was last confirmed writable and named by the newest epoch (monotonic
+    /// seconds); older than `healthCheckInterval` means check again before the next statement.
+    var primaryVerifiedAt: Double = -.infinity
+    /// The newest topology epoch this process has seen on any server: an older one is fenced.
+    public internal(set) var topologyEpoch: Int64 = 0
 
     /// Monotonic seconds until which the primary counts as down.
     var primaryDownUntil: Double = -.infinity
@@ -90,8 +99,7 @@ public final class Database {
     public init(config: DatabaseConfig, logger: Logger = Logger(label: "corkboard.database")) {
         self.config = config
         self.logger = logger
-        primaryServer = Server(address: config.primary, role: .primary, number: 0)
-        replicaServers = config.replicas.enumerated().map { Server(address: $1, role: .replica, number: $0 + 1) }
+        servers = ([config.primary] + config.replicas).enumerated().map { Server(address: $1, number: $0) }
     }
 
     deinit { close() }
@@ -122,7 +130,7 @@ public final class Database {
     /// session's last-seen stamp), so it does not make the client's next requests causal.
     @discardableResult
     public func write(_ sql: SQL, readYourWrites: Bool = true, _ file: String = #fileID, _ line: Int = #line) throws -> ExecResult {
-        let result = try MariaDBError.at(file, line) { try onPrimary { try $0.execute(sql, idempotent: false) } }
+        let result = try MariaDBError.at(file, line) { try followingSwitchover { try onPrimary { try $0.execute(sql, idempotent: false) } } }
         if result.affectedRows > 0, readYourWrites { noteCommit() }
         return result
     }
@@ -130,14 +138,17 @@ public final class Database {
     /// Runs `body` in a transaction on the primary: COMMIT if it returns, ROLLBACK if it
     /// throws (see `MariaDBConnection.transaction`). Statements inside run on the
     /// `Transaction` it is given. A deadlock victim rolled back whole, so it is run again (up
-    /// to three times in all): `body` must undo anything it does outside the database when it
+    /// to three times in all), and so is one refused by a server that turned read-only (see
+    /// `followingSwitchover`): `body` must undo anything it does outside the database when it
     /// throws (as `PostVisibility` does with the files it wrote).
     @discardableResult
     public func transaction<T>(_ file: String = #fileID, _ line: Int = #line, _ body: (Transaction) throws -> T) throws -> T {
         var attempt = 0
         while true {
             do {
-                let value = try MariaDBError.at(file, line) { try onPrimary { conn in try conn.transaction { try body(Transaction($0)) } } }
+                let value = try MariaDBError.at(file, line) {
+                    try followingSwitchover { try onPrimary { conn in try conn.transaction { try body(Transaction($0)) } } }
+                }
                 noteCommit()
                 return value
             } catch let error as MariaDBError where error.code == .deadlock && attempt < 2 {
@@ -176,13 +187,14 @@ public final class Database {
             } catch {
                 failure = MariaDBError(.client, message: "\(error)")
             }
-            if s.role == .primary {
+            let role: ServerRole = s === primaryServer ? .primary : .replica
+            if role == .primary {
                 if failure == nil { primaryDownUntil = -.infinity } else { markPrimaryDown() }
             } else if failure != nil {
                 s.state = ReplicaState(skip: .unreachable)
                 s.checkedAt = Self.now()
             }
-            return ServerHealth(address: s.address, role: s.role, reachable: failure == nil,
+            return ServerHealth(address: s.address, role: role, reachable: failure == nil,
                                 elapsed: clock.now - start, error: failure?.debugDescription)
         }
     }
@@ -194,25 +206,35 @@ public final class Database {
 
     // MARK: primary
 
-    /// Runs `body` on the primary's connection; a primary that cannot be reached is remembered
-    /// as down for `primaryRetryAfter` seconds, during which this fails at once.
+    /// Runs `body` on the primary's connection, after confirming (at most every
+    /// `healthCheckInterval`) that it is still the writable server the newest topology epoch
+    /// names. A primary that cannot be reached is remembered as down for `primaryRetryAfter`
+    /// seconds, during which this fails at once; a lost connection or a read-only refusal
+    /// (a switchover under way) makes the next statement look for the primary again.
     func onPrimary<T>(_ body: (MariaDBConnection) throws -> T) throws -> T {
         if primaryMarkedDown {
             throw MariaDBError(.connectionFailed, message: "primary marked down after a failed connect")
+        }
+        if Self.now() - primaryVerifiedAt >= config.healthCheckInterval, !(primaryServer.connection?.inTransaction ?? false) {
+            try verifyPrimary()
         }
         do {
             return try body(connection(to: primaryServer))
         } catch let e as MariaDBError where e.code == .connectionFailed {
             drop(primaryServer)
+            primaryVerifiedAt = -.infinity
             markPrimaryDown()
+            throw e
+        } catch let e as MariaDBError where e.code == .connectionLost || e.code == .outcomeUnknown || e.code == .readOnly {
+            primaryVerifiedAt = -.infinity
             throw e
         }
     }
 
-    func markPrimaryDown() {
-        primaryDownUntil = Self.now() + config.primaryRetryAfter
+    func markPrimaryDown(for seconds: Double? = nil) {
+        primaryDownUntil = Self.now() + (seconds ?? config.primaryRetryAfter)
         observer?.primaryDown()
-        logger.warning("primary unreachable; writes paused", metadata: ["retry_after": "\(config.primaryRetryAfter)"])
+        logger.warning("no writable primary; writes paused", metadata: ["retry_after": "\(seconds ?? config.primaryRetryAfter)"])
     }
 
     /// After a committed write: remember its GTID for the client's next requests, and wait for

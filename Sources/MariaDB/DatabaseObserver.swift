@@ -1,7 +1,8 @@
 /// Hears what the router decides, so the application can count it (shared-memory counters
 /// summed over the pool). Called on the worker's one thread; must not block or throw.
 ///
-/// Servers are numbered 0 for the primary and 1… for the replicas in configuration order.
+/// Servers are numbered by configuration: 0 for `db_primary`, 1… for `db_replicas` (a
+/// switchover changes which one is the primary, not the numbers).
 public protocol DatabaseObserver: AnyObject {
     /// A read was answered by `server`.
     func didRead(server: Int)

@@ -16,7 +16,7 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[2]
 UNITS = ["corkboard.socket", "corkboard.service", "corkboard-migrate.service", "corkboard-mailer.service",
-         "corkboard-purge.service", "corkboard-purge.timer"]
+         "corkboard-purge.service", "corkboard-purge.timer", "corkboard-backup.service", "corkboard-backup.timer"]
 
 
 def children_of(pid: int) -> list:

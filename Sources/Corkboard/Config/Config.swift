@@ -32,6 +32,8 @@ public struct Config: Sendable {
     public var purge: PurgeConfig
     /// `/metrics`, the pool's name and where every process keeps its counters.
     public var metrics: MetricsConfig
+    /// The operator's database commands: switchover, failover, backup, restore.
+    public var cluster: ClusterConfig
     /// The file this configuration came from (nil: defaults and environment only), so a worker
     /// can start a job (`corkboard purge-old-posts`) with the same settings.
     public var sourcePath: String?
@@ -98,6 +100,7 @@ public struct Config: Sendable {
         search = try SearchConfig(file: file)
         purge = try PurgeConfig(file: file)
         metrics = try MetricsConfig(file: file)
+        cluster = try ClusterConfig(file: file)
         // Last: every setting has been read, so any other key in the file is a typo.
         try file.rejectUnknownKeys()
     }

@@ -117,7 +117,7 @@ public struct PhotoCollector {
                 // then finds the file missing and writes it again.
                 let known = try !conn.query("SELECT 1 FROM photos WHERE sha256 = \(sha) FOR UPDATE").isEmpty
                     || !conn.query("SELECT 1 FROM photos WHERE thumb_sha256 = \(sha) LIMIT 1 LOCK IN SHARE MODE").isEmpty
-                if known { return false }
+                if try known || PhotoRegistry.deletionHeld(conn) { return false }
                 return unlink(entry.path) == 0
             }
             if gone { removed += 1 }

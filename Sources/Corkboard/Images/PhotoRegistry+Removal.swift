@@ -16,12 +16,19 @@ extension PhotoRegistry {
         return try !conn.query("SELECT 1 FROM uploads WHERE sha256 = \(sha) LIMIT 1 LOCK IN SHARE MODE").isEmpty
     }
 
+    /// True while a backup holds photo deletion (sql/0016): the photo is kept, and the collector
+    /// removes it after the backup. A share lock, so a backup's hold waits for this deleter.
+    static func deletionHeld(_ conn: Transaction) throws -> Bool {
+        try !conn.query("SELECT 1 FROM photo_deletion_holds WHERE expires_at > UTC_TIMESTAMP(6) LIMIT 1 LOCK IN SHARE MODE").isEmpty
+    }
+
     /// Inside a transaction: locks the photo's row and, when nothing uses it (and, with
     /// `lastUsedBefore`, it was last used before that time), deletes its files — the display
     /// file, and the thumbnail unless another photo shares it — then its row. Files go first,
     /// still under the lock: from this moment nginx answers 404 for them. True when removed.
     static func removeIfUnused(_ conn: Transaction, _ sha: [UInt8], files: PhotoFiles,
                                lastUsedBefore cutoff: Date? = nil) throws -> Bool {
+        guard try !deletionHeld(conn) else { return false }
         guard let row = try lockRow(conn, sha) else { return false }
         if let cutoff, row.lastUsed >= cutoff { return false }
         guard try !isUsed(conn, sha) else { return false }

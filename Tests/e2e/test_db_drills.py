@@ -1,0 +1,458 @@
+"""Drills for the database's primary (issue 15): switchover under a stream of writes, failover
+after kill -9 of the primary, the old primary fenced and rejoined.
+
+They run on a stack of their own (CB_STACK=drill, the test stack's port base + 10: its own
+MariaDB primary and replica, pool, nginx, mailer), so the other e2e tests never see a primary
+move. The figures (write pause, time to writable) go to var/drill/drill-report.json and stdout.
+"""
+import json
+import os
+import subprocess
+import threading
+import time
+from pathlib import Path
+
+import pytest
+import requests
+
+from conftest import REPO, STACK_SCRIPT, Stack
+from posts_support import post_fields
+
+DRILL = "drill"
+# Seconds of writes before and after each operation.
+STREAM_SECONDS = 2
+
+
+def drill_env(test_stack) -> dict:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CORKBOARD_")}
+    env.update(CB_STACK=DRILL, CB_PORT_BASE=str(int(test_stack.env["CB_PORT_BASE"]) + 10), CB_BIN=test_stack.bin,
+               # Many posts per user (the write stream is a handful of accounts) and sign-ups per
+               # client address (nginx's limit, as in the test stack: every request is 127.0.0.1).
+               CORKBOARD_POSTS_PER_DAY="100000", CORKBOARD_DB_SEMI_SYNC=os.environ.get("CB_DRILL_SEMI_SYNC", "false"), CB_SIGNUP_RATE="1000r/s", CB_LOGIN_RATE="1000r/s")
+    return env
+
+
+@pytest.fixture(scope="module")
+def drill(stack):
+    env = drill_env(stack)
+    started = subprocess.run([str(STACK_SCRIPT), "start"], env=dict(env, CB_FRESH="1"), timeout=300,
+                             capture_output=True, text=True)
+    assert started.returncode == 0, started.stdout[-2000:] + started.stderr[-2000:]
+    try:
+        d = Stack(Path(stack.env.get("CB_ROOT", REPO)) / "var" / DRILL / "stack.env")
+        d.report = {}
+        d.cli_env = env
+        yield d
+    finally:
+        subprocess.run([str(STACK_SCRIPT), "stop"], env=env, timeout=300, stdout=subprocess.DEVNULL)
+        out = Path(stack.env.get("CB_ROOT", REPO)) / "var" / DRILL / "drill-report.json"
+        if d.report:
+            out.write_text(json.dumps(d.report, indent=2))
+            print("\ndrill report:", json.dumps(d.report, indent=2))
+
+
+def corkboard(drill, *args, check=True) -> subprocess.CompletedProcess:
+    return subprocess.run([drill.bin, *args, "--config", drill.config], env=drill.cli_env, capture_output=True,
+                          text=True, timeout=180, check=check)
+
+
+def server_sql(drill, server: str, statement: str, user: str = None, password: str = None) -> list:
+    """One statement on the drill's "primary" or "replica" server (stack names: which one
+    is the primary changes), over TCP, as root unless told."""
+    port = drill.primary_port if server == "primary" else drill.replica_port
+    env = dict(os.environ, MYSQL_PWD=password if user else drill.db_password)
+    out = subprocess.run(["mariadb", "-h127.0.0.1", f"-P{port}", f"-u{user or drill.db_user}", "-N", "-B",
+                          "corkboard", "-e", statement], check=True, capture_output=True, text=True, env=env,
+                         timeout=60).stdout
+    return [line.split("\t") for line in out.splitlines()]
+
+
+class WriteStream:
+    """Posts (one thread per poster session), sign-ups, and reads, until stopped. Every answer
+    is recorded with its completion time; non-2xx writes are simply tried again."""
+
+    def __init__(self, drill, posters):
+        self.drill, self.posters = drill, posters
+        self.stopping = threading.Event()
+        self.lock = threading.Lock()
+        self.posts, self.signups, self.write_times, self.read_failures = [], [], [], []
+        self.refused = {}  # status (or exception name) -> count; the client simply tries again
+        self.reads = 0
+        self.threads = [threading.Thread(target=self._post, args=(s,), daemon=True) for s in posters]
+        self.threads += [threading.Thread(target=self._signup, daemon=True), threading.Thread(target=self._read, daemon=True)]
+
+    def __enter__(self):
+        for t in self.threads:
+            t.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.stop()
+
+    def stop(self):
+        self.stopping.set()
+        for t in self.threads:
+            t.join(timeout=60)
+
+    def _note(self, status, kind: str, value):
+        with self.lock:
+            if status in (201, 202):
+                (self.posts if kind == "post" else self.signups).append(value)
+                self.write_times.append(time.monotonic())
+            else:
+                self.refused[str(status)] = self.refused.get(str(status), 0) + 1
+
+    def _post(self, s):
+        while not self.stopping.is_set():
+            try:
+                r = s.post(self.drill.url("/api/posts"), json=post_fields(), timeout=30)
+                self._note(r.status_code, "post", r.json().get("id") if r.status_code == 201 else None)
+            except requests.RequestException as exc:
+                self._note(type(exc).__name__, "post", None)
+            if not self.stopping.is_set():
+                time.sleep(0.02)
+
+    def _signup(self):
+        with self.drill.api_session() as s:
+            while not self.stopping.is_set():
+                email = self.drill.new_email("drill")
+                try:
+                    r = s.post(self.drill.url("/api/signup"), json={"email": email, "password": self.drill.new_password()},
+                               timeout=30)
+                    self._note(r.status_code, "signup", email)
+                except requests.RequestException as exc:
+                    self._note(type(exc).__name__, "signup", None)
+                time.sleep(0.02)
+
+    def _read(self):
+        with self.drill.session() as s:
+            while not self.stopping.is_set():
+                try:
+                    r = s.get(self.drill.url("/api/search?city=lisbon"), timeout=30)
+                    ok = r.status_code == 200
+                except requests.RequestException as exc:
+                    ok, r = False, exc
+                with self.lock:
+                    self.reads += 1
+                    if not ok:
+                        self.read_failures.append(str(getattr(r, "status_code", r)))
+                time.sleep(0.01)
+
+    def writes_after(self, t: float) -> list:
+        with self.lock:
+            return [w for w in self.write_times if w > t]
+
+    def longest_gap(self, start: float, end: float) -> float:
+        """The longest time without a 2xx write between start and end."""
+        with self.lock:
+            times = sorted([start] + [w for w in self.write_times if start < w < end] + [end])
+        return max(b - a for a, b in zip(times, times[1:]))
+
+
+def wait_for(predicate, timeout: float, what: str):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return
+        time.sleep(0.1)
+    raise AssertionError(f"timed out after {timeout}s waiting for {what}")
+
+
+def present(drill, server: str, posts: list, signups: list) -> tuple:
+    """How many of the given post ids and sign-up emails the server holds."""
+    ids = ",".join(str(int(i)) for i in posts) or "0"
+    n_posts = int(server_sql(drill, server, f"SELECT COUNT(*) FROM posts WHERE id IN ({ids})")[0][0])
+    emails = ",".join("'" + e.replace("'", "") + "'" for e in signups) or "''"
+    n_users = int(server_sql(drill, server, f"SELECT COUNT(*) FROM users WHERE email IN ({emails})")[0][0])
+    return n_posts, n_users
+
+
+def caught_up(drill, replica: str, primary: str) -> bool:
+    pos = server_sql(drill, primary, "SELECT @@gtid_binlog_pos")[0][0]
+    return server_sql(drill, replica, f"SELECT MASTER_GTID_WAIT('{pos}', 10)")[0][0] == "0"
+
+
+@pytest.fixture(scope="module")
+def posters(drill):
+    from posts_support import verified_session
+    sessions = [verified_session(drill) for _ in range(2)]
+    yield sessions
+    for s in sessions:
+        s.close()
+
+
+def test_switchover_under_writes_loses_nothing(drill, posters):
+    with WriteStream(drill, posters) as stream:
+        time.sleep(STREAM_SECONDS)
+        assert len(stream.write_times) >= 10, stream.refused
+        t0 = time.monotonic()
+        out = corkboard(drill, "db", "switchover", "--to", f"127.0.0.1:{drill.replica_port}")
+        t1 = time.monotonic()
+        time.sleep(STREAM_SECONDS)
+        stream.stop()
+    assert len(stream.writes_after(t1)) >= 10, stream.refused
+    status = corkboard(drill, "db", "status").stdout
+    assert f"127.0.0.1:{drill.replica_port}  PRIMARY" in status, status
+    # Every write that got a 2xx is on the new primary and, once caught up, on the old one.
+    assert caught_up(drill, "primary", "replica"), status
+    want = (len(stream.posts), len(stream.signups))
+    assert present(drill, "replica", stream.posts, stream.signups) == want
+    assert present(drill, "primary", stream.posts, stream.signups) == want
+    assert stream.read_failures == [], stream.read_failures
+    # The old primary is read-only and replicates; the app's account cannot write there.
+    assert server_sql(drill, "primary", "SELECT @@read_only")[0][0] == "1"
+    pause = stream.longest_gap(t0 - 1, t1 + 1)
+    assert pause < 5, f"writes paused {pause:.2f}s"
+    drill.report["switchover"] = {
+        "command": out.stdout.strip(), "command_seconds": round(t1 - t0, 3), "longest_gap_between_2xx_writes": round(pause, 3),
+        "writes_2xx": {"posts": want[0], "signups": want[1]}, "writes_refused_and_retried": stream.refused,
+        "reads": stream.reads, "read_failures": 0}
+
+
+def test_failover_after_kill_9_fences_and_rejoins_the_old_primary(drill, posters):
+    # After the switchover the stack's "replica" server is the primary.
+    old_pid = int(Path(drill.env["CB_REPLICA_PIDFILE"]).read_text().strip())
+    with WriteStream(drill, posters) as stream:
+        time.sleep(STREAM_SECONDS)
+        t_kill = time.monotonic()
+        os.kill(old_pid, 9)
+        # Operator-run (see README): the command right after the kill; it refuses while the
+        # primary answers, so it is also safe to run on a mere suspicion.
+        out = corkboard(drill, "db", "failover")
+        t_promoted = time.monotonic()
+        wait_for(lambda: len(stream.writes_after(t_promoted)) >= 10, 60, "writes on the new primary")
+        stream.stop()
+    # Writes were impossible for the longest stretch without a 2xx write after the kill (one
+    # in flight may still have been answered just after it).
+    writable_after = stream.longest_gap(t_kill, time.monotonic())
+    assert writable_after < 30, f"writes resumed after {writable_after:.1f}s"
+    status = corkboard(drill, "db", "status").stdout
+    assert f"127.0.0.1:{drill.primary_port}  PRIMARY" in status, status
+
+    # The old primary, started again, is read-only: the app's account cannot write there.
+    drill.db_start("replica")
+    assert server_sql(drill, "replica", "SELECT @@read_only")[0][0] == "1"
+    refused = subprocess.run(
+        ["mariadb", "-h127.0.0.1", f"-P{drill.replica_port}", f"-u{drill.env['CB_APP_DB_USER']}", "corkboard",
+         "-e", "UPDATE replication_heartbeat SET ts = ts WHERE id = 1"],
+        env=dict(os.environ, MYSQL_PWD=drill.env["CB_APP_DB_PASSWORD"]), capture_output=True, text=True)
+    assert refused.returncode != 0 and "read-only" in refused.stderr, refused.stderr
+
+    rejoin = corkboard(drill, "db", "rejoin", f"127.0.0.1:{drill.replica_port}", check=False)
+    lost_posts = len(stream.posts) - present(drill, "primary", stream.posts, [])[0]
+    drill.report["failover"] = {
+        "command": out.stdout.strip().splitlines()[0], "seconds_without_a_2xx_write_after_the_kill": round(writable_after, 3),
+        "command_seconds": round(t_promoted - t_kill, 3), "acknowledged_posts_lost": lost_posts,
+        "writes_refused_and_retried": stream.refused, "read_failures": len(stream.read_failures),
+        "rejoin": (rejoin.stdout or rejoin.stderr).strip()}
+    if rejoin.returncode != 0:
+        # Asynchronous replication: the old primary logged transactions the replica never got.
+        assert "cannot rewind" in rejoin.stderr, rejoin.stderr
+        saved = rejoin.stderr.split("saved in ", 1)[1].split(" for inspection", 1)[0]
+        assert Path(saved).stat().st_size > 0
+        pytest.fail("the old primary diverged; rebuild it: " + rejoin.stderr)
+    assert caught_up(drill, "replica", "primary")
+    assert server_sql(drill, "replica", "SELECT @@read_only")[0][0] == "1"
+    # What the new primary holds, the rejoined server holds too.
+    kept = [int(r[0]) for r in server_sql(drill, "primary", "SELECT id FROM posts ORDER BY id")]
+    assert present(drill, "replica", kept, []) == (len(kept), 0)
+
+
+# ---- backups, restore, point-in-time --------------------------------------------------------
+
+class RestoredServer:
+    """A MariaDB server of the drill's own, started on a restored data directory (read-only,
+    as every server starts), on the drill's port base + 8, + 9, …; shut down at the end."""
+
+    def __init__(self, drill, name: str, port_offset: int, server_id: int):
+        self.drill = drill
+        self.var = Path(drill.env["CB_ROOT"]) / "var" / DRILL
+        self.datadir = self.var / name
+        self.port = int(drill.env["CB_PORT_BASE"]) + port_offset
+        self.sock = Path(drill.run_dir) / f"{name}.sock"
+        self.server_id = server_id
+        self.proc = None
+
+    def start(self):
+        (self.var / f"{self.datadir.name}-tmp").mkdir(exist_ok=True)
+        self.proc = subprocess.Popen(
+            ["mariadbd", "--no-defaults", f"--datadir={self.datadir}", f"--tmpdir={self.var}/{self.datadir.name}-tmp",
+             f"--socket={self.sock}", f"--port={self.port}", "--bind-address=127.0.0.1", "--user=root",
+             f"--server-id={self.server_id}", f"--log-error={self.var}/log/{self.datadir.name}.err", "--skip-name-resolve",
+             "--character-set-server=utf8mb4", "--collation-server=utf8mb4_unicode_ci", f"--log-bin={self.datadir.name}-bin",
+             "--binlog-format=ROW", "--gtid-strict-mode=ON", "--read-only", "--log-slave-updates"],
+            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+        wait_for(lambda: subprocess.run(["mariadb-admin", "--no-defaults", "-S", str(self.sock), "--connect-timeout=1", "ping"],
+                                        capture_output=True).returncode == 0, 60, f"the restored server on {self.port}")
+        return self
+
+    def sql(self, statement: str) -> list:
+        env = dict(os.environ, MYSQL_PWD=self.drill.db_password)
+        out = subprocess.run(["mariadb", "-h127.0.0.1", f"-P{self.port}", f"-u{self.drill.db_user}", "-N", "-B", "corkboard",
+                              "-e", statement], check=True, capture_output=True, text=True, env=env, timeout=60).stdout
+        return [line.split("\t") for line in out.splitlines()]
+
+    def stop(self):
+        if self.proc and self.proc.poll() is None:
+            self.proc.terminate()
+            self.proc.wait(timeout=60)
+
+    @property
+    def address(self) -> str:
+        return f"127.0.0.1:{self.port}"
+
+
+# Tables whose content changes by design between the backup point and any later look:
+# the heartbeat row is stamped every second, and the backup's own photo-deletion hold is in the
+# copy (its DELETE comes after). Their row counts are still compared.
+MOVING_TABLES = {"replication_heartbeat", "photo_deletion_holds"}
+
+
+def table_state(sql) -> dict:
+    """{table: (rows, checksum)} for every table of the corkboard schema."""
+    tables = [r[0] for r in sql("SELECT table_name FROM information_schema.tables WHERE table_schema = 'corkboard' "
+                                "AND table_type = 'BASE TABLE' ORDER BY table_name")]
+    state = {}
+    for t in tables:
+        rows = int(sql(f"SELECT COUNT(*) FROM `{t}`")[0][0])
+        checksum = None if t in MOVING_TABLES else sql(f"CHECKSUM TABLE `{t}` EXTENDED")[0][1]
+        state[t] = (rows, checksum)
+    return state
+
+
+def post_with_photo(drill, session, seed: int, title: str) -> int:
+    from posts_support import jpeg, upload
+    u = upload(session, drill, jpeg(seed))
+    assert u.status_code == 201, u.text
+    r = session.post(drill.url("/api/posts"), json=post_fields(title=title, photos=[u.json()["id"]]), timeout=60)
+    assert r.status_code == 201, r.text
+    return r.json()["id"]
+
+
+@pytest.fixture(scope="module")
+def backup(drill, posters):
+    """A backup taken with the site quiet (mailer and collector stopped, replica caught up),
+    the state of every table on its source at that point, and what was written after."""
+    s = posters[0]
+    before = post_with_photo(drill, s, 901, "Backed-up bike")
+    drill._stack("mailer-stop")
+    drill._stack("gc-stop")
+    wait_for(lambda: caught_up(drill, "replica", "primary"), 30, "the replica")
+    expected = table_state(lambda q: server_sql(drill, "replica", q))
+    out = corkboard(drill, "backup").stdout
+    folder = Path(out.split()[1])
+    wait_for(lambda: caught_up(drill, "replica", "primary"), 30, "the replica")
+    after = post_with_photo(drill, s, 902, "Bike after the backup")
+    drill.report["backup"] = {"output": out.strip(), "corpus": "drill stack: seed data plus the drills' posts and sign-ups"}
+    return {"folder": folder, "expected": expected, "before": before, "after": after}
+
+
+def test_backup_then_writes_then_restore_equals_the_backup_point(drill, backup):
+    folder = backup["folder"]
+    assert (folder / "SHA256SUMS").stat().st_size > 0 and (folder / "BACKUP").read_text().count("gtid=") == 1
+    server = RestoredServer(drill, "restored", 8, 21)
+    images = Path(drill.env["CB_ROOT"]) / "var" / DRILL / "restored-images"
+    t0 = time.monotonic()
+    env = dict(drill.cli_env, CORKBOARD_IMAGES_ROOT=str(images))
+    out = subprocess.run([drill.bin, "restore", str(folder), "--datadir", str(server.datadir), "--config", drill.config],
+                         env=env, capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr
+    server.start()
+    try:
+        drill.report["restore"] = {"files_seconds": round(time.monotonic() - t0, 3)}
+        # Every table: the same rows and checksums as the source at the backup point, which
+        # includes the backup's own photo-deletion hold (taken before the copy started).
+        expected = dict(backup["expected"])
+        expected["photo_deletion_holds"] = (expected["photo_deletion_holds"][0] + 1, None)
+        assert table_state(server.sql) == expected
+        ids = {int(r[0]) for r in server.sql("SELECT id FROM posts")}
+        assert backup["before"] in ids and backup["after"] not in ids
+        # Every photo a restored post references is in the restored images.
+        shas = server.sql("SELECT LOWER(HEX(image_sha256)), LOWER(HEX(thumb_sha256)) FROM post_images")
+        assert shas
+        missing = [h for pair in shas for h in pair if not (images / h[:2] / f"{h}.jpg").is_file()]
+        assert missing == []
+
+        # restore --replica: the restored server follows the primary from the backup's GTID.
+        t1 = time.monotonic()
+        seeded = corkboard(drill, "restore", str(folder), "--replica", "--server", server.address)
+        drill.report["restore"]["replica_seconds"] = round(time.monotonic() - t1, 3)
+        assert "replicates from" in seeded.stdout
+        assert backup["after"] in {int(r[0]) for r in server.sql("SELECT id FROM posts")}
+        assert server.sql("SELECT @@read_only")[0][0] == "1"
+    finally:
+        server.stop()
+
+
+def test_point_in_time_restore_between_two_known_writes(drill, backup, posters):
+    s = posters[1]
+    first = s.post(drill.url("/api/posts"), json=post_fields(title="Before the moment"), timeout=30)
+    assert first.status_code == 201, first.text
+    # The moment: a whole second after the first write's commit and before the second's
+    # (binary log times have one-second resolution; mariadb-binlog reads the host's time zone).
+    time.sleep(1.2)
+    moment = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime())
+    time.sleep(1.2)
+    second = s.post(drill.url("/api/posts"), json=post_fields(title="After the moment"), timeout=30)
+    assert second.status_code == 201, second.text
+    server = RestoredServer(drill, "pitr", 9, 22)
+    images = Path(drill.env["CB_ROOT"]) / "var" / DRILL / "pitr-images"
+    env = dict(drill.cli_env, CORKBOARD_IMAGES_ROOT=str(images))
+    out = subprocess.run([drill.bin, "restore", str(backup["folder"]), "--datadir", str(server.datadir), "--config", drill.config],
+                         env=env, capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr
+    server.start()
+    try:
+        t0 = time.monotonic()
+        corkboard(drill, "restore", str(backup["folder"]), "--until", moment, "--server", server.address)
+        drill.report["point_in_time"] = {"replay_seconds": round(time.monotonic() - t0, 3), "until": moment}
+        ids = {int(r[0]) for r in server.sql("SELECT id FROM posts")}
+        assert first.json()["id"] in ids
+        assert second.json()["id"] not in ids
+        assert backup["after"] in ids
+    finally:
+        server.stop()
+
+
+def test_a_diverged_old_primary_is_refused_then_rebuilt_from_a_backup(drill, backup, posters):
+    """The loss asynchronous replication allows, made certain: the replica stops receiving, a
+    post is acknowledged on the primary alone, the primary dies. Failover loses that post;
+    the old primary comes back read-only, rejoin refuses it (MariaDB cannot rewind) and saves
+    its extra transaction with mariadb-binlog; a backup of the new primary rebuilds it."""
+    admin = dict(user=drill.env["CB_ADMIN_DB_USER"], password=drill.env["CB_ADMIN_DB_PASSWORD"])
+    server_sql(drill, "replica", "STOP SLAVE IO_THREAD", **admin)
+    r = posters[0].post(drill.url("/api/posts"), json=post_fields(title="Only on the dying primary"), timeout=30)
+    assert r.status_code == 201, r.text
+    lost = r.json()["id"]
+    os.kill(int(Path(drill.env["CB_PRIMARY_PIDFILE"]).read_text().strip()), 9)
+    corkboard(drill, "db", "failover")
+    assert lost not in {int(x[0]) for x in server_sql(drill, "replica", "SELECT id FROM posts")}
+
+    drill.db_start("primary")  # the stack's primary server: it stays read-only (the topology names the other)
+    assert server_sql(drill, "primary", "SELECT @@read_only")[0][0] == "1"
+    rejoin = corkboard(drill, "db", "rejoin", f"127.0.0.1:{drill.primary_port}", check=False)
+    assert rejoin.returncode != 0 and "cannot rewind" in rejoin.stderr, rejoin.stdout + rejoin.stderr
+    saved = Path(rejoin.stderr.split("saved in ", 1)[1].split(" for inspection", 1)[0])
+    assert "Only on the dying primary" in saved.read_text(errors="replace")
+    drill.report["diverged_old_primary"] = {"rejoin": rejoin.stderr.strip()[:300], "saved_bytes": saved.stat().st_size}
+
+    # Rebuild: a backup of the new primary, the old data moved away, restore, --replica.
+    out = corkboard(drill, "backup", "--from", f"127.0.0.1:{drill.replica_port}").stdout
+    folder = out.split()[1]
+    drill._stack("db-stop", "primary")
+    datadir = Path(drill.env["CB_PRIMARY_DATADIR"])
+    datadir.rename(datadir.with_name("primary.diverged"))
+    corkboard(drill, "restore", folder, "--datadir", str(datadir))
+    drill.db_start("primary")
+    corkboard(drill, "restore", folder, "--replica", "--server", f"127.0.0.1:{drill.primary_port}")
+    assert caught_up(drill, "primary", "replica")
+    assert lost not in {int(x[0]) for x in server_sql(drill, "primary", "SELECT id FROM posts")}
+    status = corkboard(drill, "db", "status").stdout
+    assert f"127.0.0.1:{drill.primary_port}  server_id=1  read-only" in status and "io=yes sql=yes" in status, status
+
+
+def test_the_applications_account_has_neither_super_nor_read_only_admin(drill):
+    grants = "\n".join(r[0] for r in server_sql(drill, "replica", "SHOW GRANTS FOR 'corkboard'@'127.0.0.1'"))
+    assert "corkboard" in grants
+    for forbidden in ("SUPER", "READ_ONLY ADMIN", "ALL PRIVILEGES ON *.*"):
+        assert forbidden not in grants, grants
