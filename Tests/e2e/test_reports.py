@@ -19,6 +19,7 @@ from requests.adapters import HTTPAdapter
 
 from posts_support import jpeg, post_fields, upload, verified_session
 from test_cache import Background
+from test_metrics import samples, scrape
 
 WORKERS = 4   # stack.sh's test config
 
@@ -95,6 +96,7 @@ def test_nth_distinct_report_hides_the_post_on_every_worker_and_a_restore_brings
     post_id, poster, photo_url, word = photo_ad
     threshold = 3
     mark = stack.mail_mark()
+    before = samples(scrape(stack))
     with stack.session() as viewer:
         assert viewer.get(stack.url(photo_url), timeout=10).status_code == 200
     with readers(stack, post_id) as viewers:
@@ -128,6 +130,11 @@ def test_nth_distinct_report_hides_the_post_on_every_worker_and_a_restore_brings
         assert f'href="/post/{post_id}"' not in viewer.get(stack.url("/lisbon"), timeout=10).text
         wait_for("the photo is no longer served", lambda: viewer.get(stack.url(photo_url), timeout=10).status_code == 404, 60)
     assert not listed(stack, post_id, q=word) and not listed(stack, post_id)
+    # /metrics counts the reports and the hide, and the queue holds the post.
+    after = samples(scrape(stack))
+    assert after["corkboard_reports_total"] - before["corkboard_reports_total"] >= threshold
+    assert after["corkboard_posts_auto_hidden_total"] - before["corkboard_posts_auto_hidden_total"] >= 1
+    assert after["corkboard_moderation_queue_posts"] >= 1
     # The poster is told, still opens it, and sees why.
     msg = stack.read_mail(poster.email, kind="post_hidden", after=mark, timeout=20)
     assert f"/post/{post_id}" in msg.text

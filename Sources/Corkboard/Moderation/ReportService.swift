@@ -65,8 +65,8 @@ struct ReportService {
             try mail.hiddenAfterReports(conn, to: try row.decode("email"), postID: id, title: try row.decode("title"))
             return Outcome(weight: Int(open), hid: true)
         }
-        ModerationEvents.reported(postID: id, logger: context.logger)
-        if outcome.hid { ModerationEvents.autoHidden(postID: id, weight: outcome.weight, logger: context.logger) }
+        ModerationEvents.reported(postID: id, metrics: context.app.metrics, logger: context.logger)
+        if outcome.hid { ModerationEvents.autoHidden(postID: id, weight: outcome.weight, metrics: context.app.metrics, logger: context.logger) }
         return outcome
     }
 

@@ -19,9 +19,8 @@ public final class CorkboardApp: FastCGIResponder {
     public let causalCookie: CausalCookie
     /// Requests by route pattern, status class and latency (for /metrics), pool-wide.
     public let requestMetrics: RequestMetrics
-    /// The number of posts awaiting a moderator, for /metrics (0 until the reports feature
-    /// sets it: `app.moderationQueueDepth = { try ReportStore(database: $0).queueDepth() }`).
-    public var moderationQueueDepth: (Database) throws -> Int = { _ in 0 }
+    /// The number of posts awaiting a moderator, for /metrics.
+    func moderationQueueDepth(_ database: Database) throws -> Int { try ModerationQueue.pendingCount(database) }
     let requestLog: RequestLog?
     let router = Router()
 
