@@ -28,12 +28,10 @@ extension PhotoRegistry {
     /// still under the lock: from this moment nginx answers 404 for them. True when removed.
     static func removeIfUnused(_ conn: Transaction, _ sha: [UInt8], files: PhotoFiles,
                                lastUsedBefore cutoff: Date? = nil) throws -> Bool {
-        guard try !deletionHeld(conn) else { return false }
         guard let row = try lockRow(conn, sha) else { return false }
         if let cutoff, row.lastUsed >= cutoff { return false }
         guard try !isUsed(conn, sha) else { return false }
-        try remove(conn, sha, thumb: row.thumb, files: files)
-        return true
+        return try remove(conn, sha, thumb: row.thumb, files: files)
     }
 
     /// The photo's row, locked: its thumbnail, last use and whether it is withdrawn.
@@ -43,13 +41,17 @@ extension PhotoRegistry {
         return (try row.decode("thumb_sha256"), try row.decode("last_used_at"), try row.decode("withdrawn_at", as: Date?.self) != nil)
     }
 
-    private static func remove(_ conn: Transaction, _ sha: [UInt8], thumb: [UInt8], files: PhotoFiles) throws {
+    /// The one place a photo's files and row are deleted; not while a backup holds deletion
+    /// (the collector removes it after). True when removed.
+    private static func remove(_ conn: Transaction, _ sha: [UInt8], thumb: [UInt8], files: PhotoFiles) throws -> Bool {
+        guard try !deletionHeld(conn) else { return false }
         let thumbShared = try !conn.query("""
             SELECT 1 FROM photos WHERE thumb_sha256 = \(thumb) AND sha256 <> \(sha) LIMIT 1 LOCK IN SHARE MODE
             """).isEmpty
         try files.remove(sha)
         if !thumbShared { try files.remove(thumb) }
         _ = try conn.execute("DELETE FROM photos WHERE sha256 = \(sha)")
+        return true
     }
 
     /// Under one lock, brings a photo in step with its uses: removed when nothing uses it,
@@ -57,8 +59,7 @@ extension PhotoRegistry {
     static func settle(_ conn: Transaction, _ sha: [UInt8], files: PhotoFiles) throws -> PhotoSettlement {
         guard let row = try lockRow(conn, sha) else { return .unchanged }
         guard try isUsed(conn, sha) else {
-            try remove(conn, sha, thumb: row.thumb, files: files)
-            return .removed
+            return try remove(conn, sha, thumb: row.thumb, files: files) ? .removed : .unchanged
         }
         return try settleServing(conn, sha, thumb: row.thumb, withdrawn: row.withdrawn, files: files)
     }
