@@ -1,6 +1,7 @@
 """Alerting end to end: the test stack's Prometheus scrapes the site and its exporters with the
-repository's rules (prometheus/corkboard-alerts.yml), and a real condition reaches the operators'
-mailbox through Alertmanager and the SMTP catcher.
+repository's rules (prometheus/corkboard-alerts.yml), and a real condition (a stopped exporter; a
+stopped replica, as the pool's own /metrics reports it) reaches the operators' mailbox through
+Alertmanager and the SMTP catcher, and so does its end.
 
 The test stack scrapes and evaluates every second, Alertmanager's group_wait and group_interval are
 1 s, and every rule's `for:` is cut to 1 s (scripts/stack-monitoring.sh); the shipped durations and
@@ -90,10 +91,11 @@ def test_prometheus_loads_the_shipped_rules_and_scrapes_every_target(stack):
 
     def targets():
         return {t["labels"]["job"]: t for t in prometheus(stack, "/api/v1/targets")["activeTargets"]}
-    wait_until("node and corkboard_https scraped",
-               lambda: all(targets().get(j, {}).get("health") == "up" for j in ("node", "corkboard_https")))
+    wait_until("every target scraped",
+               lambda: all(targets().get(j, {}).get("health") == "up" for j in ("corkboard", "node", "corkboard_https")))
     # The pool's /metrics through nginx over HTTPS (loopback only), as in production.
     assert targets()["corkboard"]["scrapeUrl"] == stack.url("/metrics")
+    assert query(stack, 'corkboard_workers{job="corkboard",pool="web"}')[0][1] > 0
 
     active = prometheus(stack, "/api/v1/alertmanagers")["activeAlertmanagers"]
     assert [a["url"] for a in active] == [stack.alertmanager_url + "/api/v2/alerts"]
@@ -137,3 +139,21 @@ def test_a_stopped_exporter_is_mailed_to_the_operators_and_its_return_too(stack)
         stack.monitoring_start("node-exporter")
     assert "CorkboardTargetDown" in subject
     mailbox.wait_for("RESOLVED", alertname="CorkboardTargetDown", job="node", instance=target)
+
+
+def test_a_stopped_replica_is_mailed_to_the_operators_and_its_return_too(stack):
+    # The application's own view: /metrics (scraped through nginx) says the replica is unusable.
+    replica = f"127.0.0.1:{stack.replica_port}"
+    up = f'corkboard_replica_up{{job="corkboard",replica="{replica}"}}'
+    wait_until("the replica usable in the pool's /metrics", lambda: query(stack, f"{up} == 1"))
+    mailbox = Mailbox(stack)
+    started = time.monotonic()
+    stack.db_stop("replica")
+    try:
+        subject = mailbox.wait_for("FIRING", alertname="CorkboardReplicaDown", replica=replica)
+        print(f"CorkboardReplicaDown mailed {time.monotonic() - started:.1f}s after the replica's shutdown began")
+    finally:
+        stack.db_start("replica")
+    assert "CorkboardReplicaDown" in subject
+    mailbox.wait_for("RESOLVED", alertname="CorkboardReplicaDown", replica=replica)
+    wait_until("the replica usable again", lambda: query(stack, f"{up} == 1"))
