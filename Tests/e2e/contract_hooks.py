@@ -19,6 +19,7 @@ the test counts examples and checks that every operation had a 2xx.
 import json
 import os
 import random
+import secrets
 import sys
 import threading
 import time
@@ -93,7 +94,7 @@ def new_post(expired: bool = False) -> int:
     with STACK.api_session() as s:
         s.cookies.set("__Host-session", STATE["user_cookie"])
         r = s.post(STACK.url("/api/posts"), json={
-            "title": f"contract {random.randrange(10**9)}", "description": f"made for the contract run {random.random()}",
+            "title": f"contract {secrets.token_hex(6)}", "description": f"made for the contract run {secrets.token_hex(8)}",
             "city": "lisbon", "category": "bikes"}, timeout=30)
         assert r.status_code == 201, r.text
         post_id = r.json()["id"]
@@ -132,7 +133,7 @@ def others_post(fresh: bool = False) -> int:
     OTHER["left"] -= 1
     with STACK.api_login(STACK.session(), OTHER["address"], OTHER["password"]) as s:
         r = s.post(STACK.url("/api/posts"), json={
-            "title": f"contract other {random.randrange(10**9)}", "description": f"another poster's {random.random()}",
+            "title": f"contract other {secrets.token_hex(6)}", "description": f"another poster's {secrets.token_hex(8)}",
             "city": "lisbon", "category": "bikes"}, timeout=30)
         assert r.status_code == 201, r.text
         return r.json()["id"]
