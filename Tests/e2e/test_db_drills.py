@@ -1,7 +1,7 @@
 """Drills for the database's primary (issue 15): switchover under a stream of writes, failover
 after kill -9 of the primary, the old primary fenced and rejoined.
 
-They run on a stack of their own (CB_STACK=drill, the test stack's port base + 10: its own
+They run on a stack of their own (CB_STACK=drill, the test stack's port base + 100: its own
 MariaDB primary and replica, pool, nginx, mailer), so the other e2e tests never see a primary
 move. The figures (write pause, time to writable) go to var/drill/drill-report.json and stdout.
 """
@@ -25,7 +25,7 @@ STREAM_SECONDS = 2
 
 def drill_env(test_stack) -> dict:
     env = {k: v for k, v in os.environ.items() if not k.startswith("CORKBOARD_")}
-    env.update(CB_STACK=DRILL, CB_PORT_BASE=str(int(test_stack.env["CB_PORT_BASE"]) + 10), CB_BIN=test_stack.bin,
+    env.update(CB_STACK=DRILL, CB_PORT_BASE=str(int(test_stack.env["CB_PORT_BASE"]) + 100), CB_BIN=test_stack.bin,
                # Many posts per user (the write stream is a handful of accounts) and sign-ups per
                # client address (nginx's limit, as in the test stack: every request is 127.0.0.1).
                CORKBOARD_POSTS_PER_DAY="100000", CORKBOARD_DB_SEMI_SYNC=os.environ.get("CB_DRILL_SEMI_SYNC", "false"), CB_SIGNUP_RATE="1000r/s", CB_LOGIN_RATE="1000r/s")
