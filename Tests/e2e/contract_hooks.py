@@ -127,11 +127,15 @@ OTHER: dict = {}
 def others_post(fresh: bool = False) -> int:
     """A post of another verified account (a fresh one every few posts, under the daily cap;
     always a fresh one when its poster is to be banned)."""
-    if fresh or OTHER.get("left", 0) == 0:
+    if fresh:   # its poster is banned next: never the account later posts reuse
         address, password = STACK.create_user(verified=True)
-        OTHER.update(address=address, password=password, left=8)
-    OTHER["left"] -= 1
-    with STACK.api_login(STACK.session(), OTHER["address"], OTHER["password"]) as s:
+    else:
+        if OTHER.get("left", 0) == 0:
+            address, password = STACK.create_user(verified=True)
+            OTHER.update(address=address, password=password, left=8)
+        OTHER["left"] -= 1
+        address, password = OTHER["address"], OTHER["password"]
+    with STACK.api_login(STACK.session(), address, password) as s:
         r = s.post(STACK.url("/api/posts"), json={
             "title": f"contract other {secrets.token_hex(6)}", "description": f"another poster's {secrets.token_hex(8)}",
             "city": "lisbon", "category": "bikes"}, timeout=30)
