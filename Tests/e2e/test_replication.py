@@ -32,7 +32,7 @@ def seed_post(stack, title):
         INSERT INTO posts (user_id, city_id, neighbourhood_id, category_id, title, description, created_at, updated_at)
         SELECT user_id, city_id, neighbourhood_id, category_id, '{title}', 'Seeded by the replication tests.',
                UTC_TIMESTAMP(6), UTC_TIMESTAMP(6)
-        FROM posts WHERE deleted_at IS NULL ORDER BY id LIMIT 1""")
+        FROM posts WHERE deleted_at IS NULL AND hidden_at IS NULL ORDER BY id LIMIT 1""")
     return int(stack.root_sql("primary", f"SELECT id FROM posts WHERE title = '{title}'")[0][0])
 
 
