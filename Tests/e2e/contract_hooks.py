@@ -189,6 +189,11 @@ def before_call(context, case, kwargs):
         if steer(op):
             put(case, "body", "password", password)
             put(case, "body", "current_password", password)
+            # A steered case that carries the session also carries the CSRF header: with 32
+            # operations sharing the run's time, log-out-everywhere (no body to steer) could
+            # otherwise end a run without one case that had both.
+            if SESSION in (case.cookies or {}):
+                case.headers = dict(case.headers or {}, **{"X-Requested-With": "corkboard"})
     else:
         who = "user"
         authenticate(case, who, STATE["user_cookie"])
