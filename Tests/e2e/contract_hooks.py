@@ -19,10 +19,10 @@ the test counts examples and checks that every operation had a 2xx.
 import json
 import os
 import random
-import secrets
 import sys
 import threading
 import time
+import uuid
 from pathlib import Path
 
 import schemathesis
@@ -96,7 +96,7 @@ def new_post(expired: bool = False) -> int:
     with STACK.api_session() as s:
         s.cookies.set("__Host-session", STATE["user_cookie"])
         r = s.post(STACK.url("/api/posts"), json={
-            "title": f"contract {secrets.token_hex(6)}", "description": f"made for the contract run {secrets.token_hex(8)}",
+            "title": f"contract {uuid.uuid4().hex}", "description": f"made for the contract run {uuid.uuid4().hex}",
             "city": "lisbon", "category": "bikes"}, timeout=30)
         assert r.status_code == 201, r.text
         post_id = r.json()["id"]
@@ -139,7 +139,7 @@ def others_post(fresh: bool = False) -> int:
         address, password = OTHER["address"], OTHER["password"]
     with STACK.api_login(STACK.session(), address, password) as s:
         r = s.post(STACK.url("/api/posts"), json={
-            "title": f"contract other {secrets.token_hex(6)}", "description": f"another poster's {secrets.token_hex(8)}",
+            "title": f"contract other {uuid.uuid4().hex}", "description": f"another poster's {uuid.uuid4().hex}",
             "city": "lisbon", "category": "bikes"}, timeout=30)
         assert r.status_code == 201, r.text
         return r.json()["id"]
@@ -199,10 +199,14 @@ def before_call(context, case, kwargs):
         authenticate(case, who, STATE["user_cookie"])
     WHO[id(case)] = who
 
-    if op in MODERATION and STATE["mode"] == "user" and valid(case, "path_parameters") and not steer(op):
+    params = dict(case.path_parameters or {})
+    if op in MODERATION and STATE["mode"] == "user" and isinstance(params.get("id"), int):
         # The admin's remove, ban and restore would act on whatever post a generated id names
-        # (the seeded ones other tests use): unsteered, they name no post at all.
-        put(case, "path_parameters", "id", 9_000_000_000_000 + random.randrange(10**9))
+        # (the fixture's, the seeded ones other tests read; the stateful phase too): they act on a
+        # post made for them while steered, else on no post at all.
+        steered = steer(op) and valid(case, "path_parameters")
+        params["id"] = others_post(fresh=(op == "banPoster")) if steered else 9_000_000_000_000 + random.randrange(10**9)
+        case.path_parameters = params
     if not steer(op):
         return
     if op == "login":
@@ -233,12 +237,10 @@ def before_call(context, case, kwargs):
         put(case, "path_parameters", "id", STATE[fixture] if fixture else new_post(expired=(op == "repost")))
     elif op in ("getPost", "contactPoster"):
         put(case, "path_parameters", "id", STATE["public_post"])
-    elif op in ("reportPost", "restorePost", "removePost") and valid(case, "path_parameters"):
+    elif op == "reportPost" and valid(case, "path_parameters"):
         put(case, "path_parameters", "id", others_post())
     elif op == "requestReview" and STATE["mode"] == "user" and valid(case, "path_parameters"):
         put(case, "path_parameters", "id", hidden_post())
-    elif op == "banPoster" and STATE["mode"] == "user" and valid(case, "path_parameters"):
-        put(case, "path_parameters", "id", others_post(fresh=True))
 
 
 @schemathesis.hook
