@@ -200,7 +200,7 @@ def before_call(context, case, kwargs):
     WHO[id(case)] = who
 
     params = dict(case.path_parameters or {})
-    if op in MODERATION and STATE["mode"] == "user" and isinstance(params.get("id"), int):
+    if op in MODERATION and STATE["mode"] == "user" and params.get("id") is not None:
         # The admin's remove, ban and restore would act on whatever post a generated id names
         # (the fixture's, the seeded ones other tests read; the stateful phase too): they act on a
         # post made for them while steered, else on no post at all.
