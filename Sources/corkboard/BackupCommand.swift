@@ -9,7 +9,7 @@ struct BackupCommand: ParsableCommand {
         abstract: "Back up a replica (mariadb-backup) and the image files into backup_dir/YYYYMMDD-HHMMSSZ.",
         discussion: """
             Run it on the source server's host (mariadb-backup copies its files). The folder holds db/ \
-            (prepared: a restore is a copy), images/, BACKUP (source, GTID) and SHA256SUMS; the newest \
+            (prepared: a restore is a copy), images/, images-withdrawn/ (hidden posts' photos), BACKUP (source, GTID) and SHA256SUMS; the newest \
             backup_keep are kept. Photo-file deletion pauses from before the database copy until the image \
             copy ends. corkboard-backup.timer runs it daily.
             """)

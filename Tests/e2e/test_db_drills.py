@@ -28,7 +28,9 @@ def drill_env(test_stack) -> dict:
     env.update(CB_STACK=DRILL, CB_PORT_BASE=str(int(test_stack.env["CB_PORT_BASE"]) + 100), CB_BIN=test_stack.bin,
                # Many posts per user (the write stream is a handful of accounts) and sign-ups per
                # client address (nginx's limit, as in the test stack: every request is 127.0.0.1).
-               CORKBOARD_POSTS_PER_DAY="100000", CORKBOARD_DB_SEMI_SYNC=os.environ.get("CB_DRILL_SEMI_SYNC", "false"), CB_SIGNUP_RATE="1000r/s", CB_LOGIN_RATE="1000r/s")
+               CORKBOARD_POSTS_PER_DAY="100000",
+               # One report hides a post, so the backup drill has a withdrawn photo to keep.
+               CORKBOARD_REPORT_HIDE_THRESHOLD="1", CORKBOARD_DB_SEMI_SYNC=os.environ.get("CB_DRILL_SEMI_SYNC", "false"), CB_SIGNUP_RATE="1000r/s", CB_LOGIN_RATE="1000r/s")
     return env
 
 
@@ -335,6 +337,14 @@ def backup(drill, posters):
     the state of every table on its source at that point, and what was written after."""
     s = posters[0]
     before = post_with_photo(drill, s, 901, "Backed-up bike")
+    # A hidden post: its photo is withdrawn (moved out of nginx's tree), and a restore of the
+    # post must find it in the backup too.
+    hidden = post_with_photo(drill, s, 903, "Reported bike")
+    with drill.api_session() as reporter:
+        r = reporter.post(drill.url(f"/api/posts/{hidden}/report"), json={"reason": "scam"}, timeout=30)
+        assert r.status_code == 201 and r.json()["post_hidden"] is True, r.text
+    withdrawn = Path(f"{drill.images_root}-withdrawn")
+    wait_for(lambda: any(withdrawn.glob("*/*.jpg")), 30, "the hidden post's photo withdrawn")
     drill._stack("mailer-stop")
     drill._stack("gc-stop")
     wait_for(lambda: caught_up(drill, "replica", "primary"), 30, "the replica")
@@ -367,10 +377,14 @@ def test_backup_then_writes_then_restore_equals_the_backup_point(drill, backup):
         assert table_state(server.sql) == expected
         ids = {int(r[0]) for r in server.sql("SELECT id FROM posts")}
         assert backup["before"] in ids and backup["after"] not in ids
-        # Every photo a restored post references is in the restored images.
-        shas = server.sql("SELECT LOWER(HEX(image_sha256)), LOWER(HEX(thumb_sha256)) FROM post_images")
-        assert shas
-        missing = [h for pair in shas for h in pair if not (images / h[:2] / f"{h}.jpg").is_file()]
+        # Every photo a restored post references is in the restored images: a visible post's
+        # where nginx serves it, a hidden post's in the withdrawn folder beside it.
+        shas = server.sql("SELECT LOWER(HEX(i.image_sha256)), LOWER(HEX(i.thumb_sha256)), p.hidden_at IS NOT NULL "
+                          "FROM post_images i JOIN posts p ON p.id = i.post_id")
+        assert any(hidden == "1" for *_, hidden in shas) and any(hidden == "0" for *_, hidden in shas)
+        withdrawn = Path(f"{images}-withdrawn")
+        missing = [h for *pair, hidden in shas for h in pair
+                   if not ((withdrawn if hidden == "1" else images) / h[:2] / f"{h}.jpg").is_file()]
         assert missing == []
 
         # restore --replica: the restored server follows the primary from the backup's GTID.

@@ -15,7 +15,8 @@ extension ClusterAdmin {
     }
 
     /// A consistent copy of a replica's data (`mariadb-backup`, prepared at once, so a restore
-    /// is a copy) plus the image files, into `backup_dir/YYYYMMDD-HHMMSSZ/` with a SHA256SUMS
+    /// is a copy) plus the image files (served and withdrawn: a hidden post's photos wait
+    /// outside nginx's tree until a restore brings the post back), into `backup_dir/YYYYMMDD-HHMMSSZ/` with a SHA256SUMS
     /// manifest; then only the newest `backup_keep` backups are kept. Photo deletion is held on
     /// the primary from before the database copy until the image copy ends, and the source
     /// first applies the hold, so no photo a backed-up post references can be missing.
@@ -66,7 +67,7 @@ extension ClusterAdmin {
         }
         let prepareLog = folder.appendingPathComponent("prepare.log")
         try External.run(["mariadb-backup", "--prepare", "--target-dir=\(db.path)"], stdout: prepareLog, stderr: prepareLog)
-        try External.run(["cp", "-a", imagesRoot, folder.appendingPathComponent("images").path])
+        try BackupFiles.copyImages(from: imagesRoot, into: folder)
         _ = try? primaryConn.execute("DELETE FROM photo_deletion_holds WHERE id = \(holdID)")
 
         let gtid = try Self.backupGTID(folder)

@@ -6,8 +6,8 @@ import MariaDB
 /// directory and into the images root. Needs no running server.
 public enum BackupFiles {
     /// Checks the backup against its SHA256SUMS, then `mariadb-backup --copy-back` into
-    /// `datadir` (which must be empty or absent) and copies the image files (content-addressed:
-    /// files already present are the same files).
+    /// `datadir` (which must be empty or absent) and copies the image files, served and
+    /// withdrawn (content-addressed: files already present are the same files).
     public static func restore(_ folder: URL, datadir: URL, imagesRoot: String) throws {
         try External.run(["sha256sum", "--check", "--quiet", "--strict", "SHA256SUMS"], in: folder)
         let existing = (try? FileManager.default.contentsOfDirectory(atPath: datadir.path)) ?? []
@@ -18,8 +18,27 @@ public enum BackupFiles {
         let log = folder.deletingLastPathComponent().appendingPathComponent("restore-\(folder.lastPathComponent).log")
         try External.run(["mariadb-backup", "--copy-back", "--target-dir=\(folder.appendingPathComponent("db").path)",
                           "--datadir=\(datadir.path)"], stdout: log, stderr: log)
-        try FileManager.default.createDirectory(atPath: imagesRoot, withIntermediateDirectories: true)
-        try External.run(["cp", "-a", folder.appendingPathComponent("images").path + "/.", imagesRoot])
+        for (kept, root) in imageFolders(imagesRoot) {
+            let copy = folder.appendingPathComponent(kept)
+            // A backup from before withdrawn photos were kept has no such folder.
+            guard FileManager.default.fileExists(atPath: copy.path) else { continue }
+            try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
+            try External.run(["cp", "-a", copy.path + "/.", root])
+        }
+    }
+
+    /// Copies the images root, and its withdrawn sibling once a photo has been withdrawn, into
+    /// the backup.
+    static func copyImages(from imagesRoot: String, into folder: URL) throws {
+        for (index, (kept, root)) in imageFolders(imagesRoot).enumerated()
+        where index == 0 || FileManager.default.fileExists(atPath: root) {
+            try External.run(["cp", "-a", root, folder.appendingPathComponent(kept).path])
+        }
+    }
+
+    /// Each image folder a backup keeps: its name inside the backup, and where it lives.
+    static func imageFolders(_ imagesRoot: String) -> [(String, String)] {
+        [("images", imagesRoot), ("images-withdrawn", PhotoFiles(root: imagesRoot).withdrawnRoot)]
     }
 }
 
