@@ -58,7 +58,7 @@ import Testing
         for bad in [#"{"price_minor":true}"#, #"{"price_minor":1.5}"#, #"{"price_minor":"12"}"#, #"{"price_minor":1e30}"#,
                     #"{"price_minor":9223372036854775808}"#] {
             let error = refusal(bad)
-            #expect(error?.field == "price" && error?.message == "price_minor must be a whole number of minor units (cents), or null when free.", "\(bad)")
+            #expect(error?.field == "price" && error?.message == "price_minor must be a whole number of minor units of the city's currency (1250 for 12.50, whole won for KRW), or null when free.", "\(bad)")
         }
         #expect(refusal(#"{"title":5}"#)?.message == "title must be a string.")
         #expect(refusal(#"{"title":null}"#)?.field == "title")   // a title cannot be cleared

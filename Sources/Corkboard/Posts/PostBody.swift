@@ -21,7 +21,7 @@ struct PostBody: JSONBody {
         case .title, .description, .city, .category: return "a string"
         case .neighbourhood: return "a neighbourhood's slug, or null for none"
         case .locationText: return "a string, or null for none"
-        case .priceMinor: return "a whole number of minor units (cents), or null when free"
+        case .priceMinor: return "a whole number of minor units of the city's currency (1250 for 12.50, whole won for KRW), or null when free"
         case .photos: return "an array of photo ids"
         case .contactEnabled: return "true or false"
         }

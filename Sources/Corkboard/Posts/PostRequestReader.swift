@@ -138,7 +138,7 @@ struct PostRequestReader {
             let t = p.trimmingCharacters(in: .whitespaces)
             if t.isEmpty { f.priceMinor = .null } else {
                 guard let v = Int64(t) else {
-                    throw HTTPError.badRequest("price_minor must be a whole number of cents, such as 1250.", field: "price")
+                    throw HTTPError.badRequest("price_minor must be a whole number of minor units of the city's currency, such as 1250 for 12.50.", field: "price")
                 }
                 f.priceMinor = .set(v)
             }
