@@ -44,17 +44,13 @@ enum SearchHandler {
     }
 
     /// Counts a search with a query (its first page only, so scrolling is not counted again)
-    /// for /metrics, and its term for the top-terms gauges. A failure to count is logged, never
-    /// the visitor's problem.
+    /// for /metrics, and its term for the top-terms gauges: in the worker's buffer, which the
+    /// idle hook writes out (`SearchTermBuffer`), so the search itself writes nothing.
     static func count(_ request: SearchRequest, _ context: RequestContext) {
         guard request.cursor == nil, let term = SearchTermStats.term(request.text) else { return }
         context.app.metrics.searched()
         let client = SearchTermStats.client(context.request.remoteAddress ?? "", key: context.app.config.search.cursorKey)
-        do {
-            try SearchTermStats(database: context.database).record(term: term, client: client)
-        } catch {
-            context.logger.notice("search term not counted", metadata: ["error": "\(String(reflecting: error))"])
-        }
+        context.app.searchTerms.add(term: term, client: client)
     }
 
     static func engine(_ context: RequestContext) -> SearchEngine {

@@ -19,8 +19,11 @@ public final class CorkboardApp: FastCGIResponder {
     public let causalCookie: CausalCookie
     /// Requests by route pattern, status class and latency (for /metrics), pool-wide.
     public let requestMetrics: RequestMetrics
-    /// The number of posts awaiting a moderator, for /metrics.
-    func moderationQueueDepth(_ database: Database) throws -> Int { try ModerationQueue.pendingCount(database) }
+    /// The number of posts awaiting a moderator, for /metrics: a gauge, so a replica's count will
+    /// do (the moderators' own queue reads the primary).
+    func moderationQueueDepth(_ database: Database) throws -> Int { try ModerationQueue.pendingCount(database, fromPrimary: false) }
+    /// Searches counted in this worker and not yet written (see `idle`).
+    public let searchTerms = SearchTermBuffer()
     let requestLog: RequestLog?
     let router = Router()
 
@@ -72,6 +75,16 @@ public final class CorkboardApp: FastCGIResponder {
         requestLog?.write(.init(requestID: request.params["REQUEST_ID"] ?? "", method: request.method, route: route,
                                 status: response.status, seconds: seconds, databaseSeconds: metrics.requestDatabaseSeconds))
         return response
+    }
+
+    /// After a response went out: writes the buffered search counts once they are due.
+    public func idle() {
+        searchTerms.flushIfDue(database, logger: logger)
+    }
+
+    /// The worker is stopping: nothing buffered may be lost.
+    public func stopping() {
+        searchTerms.flush(database, logger: logger)
     }
 
     /// The response to `request`; sets `route` to the matched pattern.
