@@ -15,6 +15,10 @@ public final class CorkboardApp: FastCGIResponder {
     public let metrics: RoutingMetrics
     /// Hot posts in this worker, invalidated across the host through the scoreboard.
     public let hotPosts: HotPostCache
+    /// Finished list pages in this worker, for a second or two (see `ListingCache`).
+    public let listings: ListingCache
+    /// Cities and their filter menus in this worker, for a few seconds (see `CityCatalogCache`).
+    public let cities = CityCatalogCache()
     /// Signs the GTID of a client's last write, so its next requests read their own writes.
     public let causalCookie: CausalCookie
     /// Requests by route pattern, status class and latency (for /metrics), pool-wide.
@@ -37,6 +41,8 @@ public final class CorkboardApp: FastCGIResponder {
         let generations: GenerationTable = scoreboard.map { SharedGenerationTable(board: $0) } ?? LocalGenerationTable()
         hotPosts = HotPostCache(maxEntries: config.cache.entries, maxBytes: config.cache.bytes,
                                 ttl: Double(config.cache.ttl), generations: generations, counters: metrics)
+        listings = ListingCache(ttl: Double(config.cache.listMilliseconds) / 1000, generations: generations,
+                                refillWindow: HotPostReader.refillWindow(config.database))
         causalCookie = CausalCookie(secret: config.cache.causalCookieSecret, maxAge: config.cache.causalCookieMaxAge)
         requestMetrics = RequestMetrics(board: config.metrics.requestMetrics ? scoreboard : nil)
         requestLog = config.metrics.requestLog ? RequestLog(pool: config.metrics.poolName) : nil
