@@ -43,7 +43,10 @@ test: deps build
 contract: deps build
 	@scripts/contract.sh
 
-# wrk through nginx: GET /healthz and a static file, 16 connections, 10 s each.
+# One table (issue 12): post pages, listings, search shapes at 1 M and 100 k posts and the mixed
+# load, each beside a bare libfcgi responder and nginx's static file of the same size, the
+# workers' memory, and callgrind's instructions per request. The first run loads the corpus
+# (minutes; it says so) on the CB_STACK=bench stack and keeps it. BENCH_* in scripts/bench.sh.
 bench: deps build
 	@scripts/bench.sh
 

@@ -5,60 +5,26 @@
 # a word with price and category filters, and a Korean word. Prints req/s and latency
 # percentiles, then MariaDB's plan for each query shape.
 #
-# Runs on the CB_STACK=bench stack, whose data is kept between runs (loading takes minutes):
-# the corpus is loaded once, and again (on a fresh stack) when it is older than BENCH_MAX_AGE
-# hours, because posts leave the 7-day window. Not part of `make test`.
+# Runs on the CB_STACK=bench stack with the corpus of scripts/bench/corpus.sh (loaded once, kept
+# between runs). Not part of `make test`; `make bench` measures the same shapes beside ceilings.
 #
-# BENCH_POSTS (1000000), BENCH_SMALL_POSTS (50000), BENCH_DURATION (10s), BENCH_CONNECTIONS (16),
-# BENCH_THREADS (2), CB_DB_BUFFER_POOL (4G here), CB_BIN change it.
+# BENCH_DURATION (10s), BENCH_CONNECTIONS (16), BENCH_THREADS (2), and corpus.sh's settings
+# change it.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
-export CB_STACK=bench
-export CB_DB_BUFFER_POOL="${CB_DB_BUFFER_POOL:-4G}"
-POSTS="${BENCH_POSTS:-1000000}"
-SMALL="${BENCH_SMALL_POSTS:-50000}"
-MAX_AGE="${BENCH_MAX_AGE:-24}"
 DURATION="${BENCH_DURATION:-10s}"
 CONNECTIONS="${BENCH_CONNECTIONS:-16}"
 THREADS="${BENCH_THREADS:-2}"
-MARKER="var/bench/search-corpus"
 command -v wrk >/dev/null || { echo "bench-search.sh: wrk is not installed (scripts/stack.sh deps)" >&2; exit 1; }
 
-fresh=0
-if [[ -f "$MARKER" ]]; then
-    read -r seeded_at seeded_posts <"$MARKER"
-    age_h=$(( ($(date +%s) - seeded_at) / 3600 ))
-    if (( age_h >= MAX_AGE )) || [[ "$seeded_posts" != "$POSTS" ]]; then
-        echo "search corpus is ${age_h} h old (or another size): loading it again on a fresh bench stack"
-        fresh=1
-    fi
-else
-    fresh=1
-fi
-CB_FRESH=$fresh scripts/stack.sh start
+# shellcheck source=scripts/bench/corpus.sh
+source scripts/bench/corpus.sh
+corpus_start
 trap 'scripts/stack.sh stop >/dev/null' EXIT
 # shellcheck disable=SC1091
 source var/bench/stack.env
-sql() { mariadb --defaults-file=var/bench/client.cnf -S "$CB_PRIMARY_SOCKET" corkboard "$@"; }
 
-if (( fresh )); then
-    corpus="var/bench/corpus"
-    rm -rf "$corpus"
-    t0=$SECONDS
-    "$CB_BIN" seed-bench --config "$CB_CONFIG" --out "$ROOT/$corpus" --posts "$POSTS" --small-posts "$SMALL"
-    echo "corpus written in $((SECONDS - t0)) s ($(du -sh "$corpus" | cut -f1))"
-    t0=$SECONDS
-    sql --local-infile=1 <"$corpus/load.sql"
-    sql -e "ANALYZE TABLE posts, search_terms, search_docs, post_images" >/dev/null
-    pos="$(sql -N -B -e 'SELECT @@gtid_binlog_pos')"
-    mariadb --defaults-file=var/bench/client.cnf -S "$CB_REPLICA_SOCKET" -N -B -e "SELECT MASTER_GTID_WAIT('$pos', 3600)" >/dev/null
-    mariadb --defaults-file=var/bench/client.cnf -S "$CB_REPLICA_SOCKET" corkboard -e \
-        "ANALYZE TABLE posts, search_terms, search_docs, post_images" >/dev/null 2>&1 || true
-    echo "loaded (primary and replica) in $((SECONDS - t0)) s"
-    rm -rf "$corpus"
-    echo "$(date +%s) $POSTS" >"$MARKER"
-fi
 sql -N -B -e "SELECT c.slug, COUNT(*) FROM posts p JOIN cities c ON c.id = p.city_id GROUP BY c.slug" | paste -sd' ' |
     sed 's/^/posts per city: /'
 sql -N -B -e "SELECT COUNT(*) FROM search_terms" | sed 's/^/search_terms rows: /'
@@ -71,15 +37,7 @@ for _ in $(seq 49); do
     cursor="$(api "/api/search?city=metropolis${cursor:+&cursor=$cursor}" | python3 -c 'import json,sys; print(json.load(sys.stdin)["next_cursor"])')"
 done
 deep="/api/search?city=metropolis&cursor=$cursor"
-rare="$(python3 - <<'EOF'
-# BenchCorpus.tailWord(19000): the same spelling rule as the Swift side.
-c, v, n, out = "bdfgklmnprstvz", "aeiou", 19000, ""
-while True:
-    out += c[n % len(c)]; n //= len(c); out += v[n % len(v)]; n //= len(v)
-    if n == 0: break
-print(out + "x")
-EOF
-)"
+rare="$(corpus_rare_word)"
 korean="%EC%9E%90%EC%A0%84%EA%B1%B0"   # 자전거 (bicycle)
 declare -a NAMES=("city first page (HTML)" "deep page 50 (API)" "common word 'good'" "rare word '$rare'"
                   "'good' + price + category" "Korean '자전거'")

@@ -1,55 +1,47 @@
 #!/usr/bin/env bash
-# wrk through nginx over HTTPS, in one run, ~10 s per row; prints req/s and latency percentiles:
-# - 16 connections: GET /healthz (the pool), a bare libfcgi responder (the pool's ceiling) and a
-#   static file (nginx alone);
-# - 32 connections: a seeded post's page from the hot-post cache, the same page with the cache
-#   off, the bare responder and a static file both of that page's size; then the ratio
-#   cached / bare (the target is at least 85%).
+# `make bench` (issue 12): one table of every page the site serves most, each beside the two
+# ceilings measured in the same run at the same body size (a bare libfcgi responder under the
+# same pool master and nginx settings, and nginx serving a static file), so the ratios hold on
+# a noisy machine; then the instructions per request under callgrind (deterministic), and the
+# top of that profile.
 #
-# Uses the running stack named by CB_STACK (default: demo if it is up, else a CB_STACK=bench
-# stack started here and stopped afterwards). BENCH_DURATION, BENCH_CONNECTIONS, BENCH_THREADS
-# change the load.
+# Runs on the CB_STACK=bench stack with the big corpus (scripts/bench/corpus.sh: one city of
+# 1,000,000 posts and two of 100,000; loaded once, which takes minutes and says so, then kept).
+# Rows (wrk through nginx over HTTPS, BENCH_CONNECTIONS = 32 each, BENCH_DURATION = 5s):
+#   post page from the hot cache / with the cache missing (the pool restarted with
+#   hot_cache_entries = 0); the city listing's first page and a scrolled page; five search shapes
+#   (word, rare word, word + filters, deep page, Korean) in the 1 M city and the 100 k city, with
+#   the list cache off (list_cache_ms = 0: the search's own cost); the
+#   mixed load (scripts/bench/mixed.lua: 60% post pages on a Zipf draw over all posts, 25%
+#   listings, 15% searches, while scripts/bench/posters.py posts about once a second), with the
+#   hot cache's hit rate; the workers' PSS and RSS after it.
+#
+# BENCH_CONNECTIONS, BENCH_DURATION, BENCH_THREADS (2), BENCH_MIXED_DURATION (30s),
+# BENCH_CALLGRIND_REQUESTS (50; 0 skips callgrind), BENCH_LOAD_ONLY=1 (only load the corpus),
+# CB_PORT_BASE (the bench stack's ports) change it.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
-DURATION="${BENCH_DURATION:-10s}"
-CONNECTIONS="${BENCH_CONNECTIONS:-16}"
+DURATION="${BENCH_DURATION:-5s}"
+CONNECTIONS="${BENCH_CONNECTIONS:-32}"
 THREADS="${BENCH_THREADS:-2}"
+MIXED_DURATION="${BENCH_MIXED_DURATION:-30s}"
+CALLGRIND_REQUESTS="${BENCH_CALLGRIND_REQUESTS:-50}"
 command -v wrk >/dev/null || { echo "bench.sh: wrk is not installed (scripts/stack.sh deps)" >&2; exit 1; }
 
-started=""
-if [[ -z "${CB_STACK:-}" ]]; then
-    if [[ "$(CB_STACK=demo scripts/stack.sh status 2>/dev/null)" == *"nginx    running"* ]]; then
-        export CB_STACK=demo
-    else
-        export CB_STACK=bench
-    fi
-fi
-if [[ "$(scripts/stack.sh status)" != *"nginx    running"* || "$(scripts/stack.sh status)" != *"pool     running"* ]]; then
-    scripts/stack.sh start
-    started=yes
-    trap 'scripts/stack.sh stop' EXIT
-fi
-# shellcheck disable=SC1090
-source "var/$CB_STACK/stack.env"
-
-# One row: NAME PATH [CONNECTIONS]. wrk's --latency prints 50/75/90/99% lines; keep 50, 90, 99.
-# The req/s of the last row is left in $last_rps.
-last_rps=0
+# shellcheck source=scripts/bench/corpus.sh
+source scripts/bench/corpus.sh
 # shellcheck source=scripts/bench/wrk-row.sh
 source scripts/bench/wrk-row.sh
-row() { wrk_row "$1" "$2" "${3:-$CONNECTIONS}"; }
-# A short untimed run first: every worker has the page cached, TLS and files are warm.
-warm() { wrk -t"$THREADS" -c"$POST_CONNECTIONS" -d1s "$CB_HTTPS_URL$1" >/dev/null; }
-body_size() { curl -s --cacert "$CB_CA_FILE" "$CB_HTTPS_URL$1" | wc -c; }
+corpus_start
+[[ "${BENCH_LOAD_ONLY:-0}" == 1 ]] && exit 0
+# shellcheck disable=SC1091
+source var/bench/stack.env
 
-# The ceiling for any pool route: a bare libfcgi responder (C, no routing, no database) run by
-# the same pool master with the same worker count and nginx settings, answering a body of
-# BARE_BODY_BYTES bytes (as large as the route it is compared with).
 bare_bin="$CB_RUN_DIR/bare-responder"
 bare_pid=""
 gcc -O2 -o "$bare_bin" scripts/bench/bare-responder.c -lfcgi
-bare_start() {
+bare_start() { # BODY_BYTES
     rm -f "$CB_RUN_DIR/bare.sock"
     BARE_BODY_BYTES="$1" CORKBOARD_LISTEN="unix:$CB_RUN_DIR/bare.sock" CORKBOARD_POOL_NAME=bare \
         "$CB_BIN" serve --config "$CB_CONFIG" --worker-command "$bare_bin" >>"$CB_RUN_DIR/bare.log" 2>&1 &
@@ -62,70 +54,185 @@ bare_stop() {
     wait "$bare_pid" 2>/dev/null || true
     bare_pid=""
 }
-# The pool on its configuration file alone again (the uncached row restarts it with the cache off).
-pool_on_config() { scripts/stack.sh pool-stop >/dev/null && scripts/stack.sh pool-start >/dev/null; }
-pool_changed=""
+pool_with() { # ENV=VALUE…: the pool restarted with these settings over its configuration file
+    scripts/stack.sh pool-stop >/dev/null
+    env "$@" scripts/stack.sh pool-start >/dev/null
+}
 cleanup() {
     bare_stop
     rm -f "$CB_RUN_DIR/bench-static.html"
-    if [[ -n "$pool_changed" && -z "$started" ]]; then pool_on_config; fi
-    if [[ -n "$started" ]]; then scripts/stack.sh stop; fi
+    scripts/stack.sh stop >/dev/null 2>&1 || true
 }
 trap cleanup EXIT
+pool_with CORKBOARD_REQUEST_TIMEOUT=30
 
-echo "stack $CB_STACK, $CB_HTTPS_URL, wrk -t$THREADS -d$DURATION, $(nproc) cores"
-wrk_header "target"
-bare_start "$(body_size /healthz)"
-row "GET /healthz (pool)" /healthz
-row "bare libfcgi (ceiling)" /_bench/bare
-row "GET static (nginx)" /static/corkboard.css
-bare_stop
+get() { curl -s --cacert "$CB_CA_FILE" "$CB_HTTPS_URL$1"; }
+status_of() { curl -s -o /dev/null -w '%{http_code}' --cacert "$CB_CA_FILE" "$CB_HTTPS_URL$1"; }
+warm() { wrk -t"$THREADS" -c"$CONNECTIONS" -d1s "$CB_HTTPS_URL$1" >/dev/null; }
 
-# A hot post's page: from the hot-post cache, then with the cache off (the pool restarted with
-# hot_cache_entries = 0: every request reads the post and its photos and renders it), against a
-# bare responder and a static file of the same size. BENCH_POST_CONNECTIONS (32) each.
-POST_CONNECTIONS="${BENCH_POST_CONNECTIONS:-32}"
-post_id="$(mariadb --defaults-file="var/$CB_STACK/client.cnf" -S "$CB_PRIMARY_SOCKET" -N -B corkboard -e \
-    "SELECT MIN(id) FROM posts WHERE deleted_at IS NULL AND created_at > UTC_TIMESTAMP() - INTERVAL 6 DAY")"
-[[ "$post_id" =~ ^[0-9]+$ ]] || { echo "bench.sh: no visible post to measure (is the stack seeded?)" >&2; exit 1; }
-post="/post/$post_id"
-[[ "$(curl -s -o /dev/null -w '%{http_code}' --cacert "$CB_CA_FILE" "$CB_HTTPS_URL$post")" == 200 ]] ||
-    { echo "bench.sh: $post does not answer 200" >&2; exit 1; }
-post_bytes="$(body_size "$post")"
+# Every row's figures, by name, for the table at the end.
+declare -a ROWS=()
+declare -A RPS=() P50=() P99=() ERRS=() BYTES=()
+measure() { # NAME PATH: one wrk row, its body size taken from one request
+    local name="$1" path="$2" code out
+    code="$(status_of "$path")"
+    [[ "$code" == 200 ]] || echo "warning: $path answers $code"
+    BYTES["$name"]="$(get "$path" | wc -c)"
+    warm "$path"
+    out="$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "$CB_HTTPS_URL$path")"
+    record "$name" "$out"
+}
+record() { # NAME WRK_OUTPUT
+    ROWS+=("$1")
+    RPS["$1"]="$(awk '/^Requests\/sec:/ {print $2}' <<<"$2")"
+    P50["$1"]="$(awk '$1 == "50%" {print $2}' <<<"$2")"
+    P99["$1"]="$(awk '$1 == "99%" {print $2}' <<<"$2")"
+    ERRS["$1"]="$(awk '/Non-2xx or 3xx responses:/ {n += $NF} /Socket errors:/ {e = $0} END {printf "%s%s", (n ? "non-2xx " n " " : ""), e}' <<<"$2")"
+    printf '  %-40s %9s req/s  p50 %8s  p99 %8s  %s\n' "$1" "${RPS[$1]}" "${P50[$1]}" "${P99[$1]}" "${ERRS[$1]}"
+}
+
+echo "stack bench ($CB_HTTPS_URL), wrk -t$THREADS -c$CONNECTIONS -d$DURATION per row, $(nproc) cores, $(date -u +%FT%TZ), $(git rev-parse --short HEAD)"
+sql -N -B -e "SELECT c.slug, COUNT(*) FROM posts p JOIN cities c ON c.id = p.city_id GROUP BY c.slug ORDER BY 2 DESC" |
+    paste -sd' ' | sed 's/^/posts per city: /'
+
+# --- what the rows ask for ---
+read -r first_id big_count <<<"$(sql -N -B -e "SELECT MIN(p.id), COUNT(*) FROM posts p JOIN cities c ON c.id = p.city_id
+    WHERE c.slug = 'metropolis' AND p.user_id = (SELECT id FROM users WHERE email = 'bench-poster@corkboard.invalid')")"
+post="/post/$((first_id + 4242))"
+api_json() { get "$1" | python3 -c 'import json,sys; print(json.load(sys.stdin).get("next_cursor") or "")'; }
+cursor_after() { # CITY PAGES [QUERY]: the cursor of page PAGES+1
+    local cursor="" i
+    for ((i = 0; i < $2; i++)); do cursor="$(api_json "/api/search?city=$1${3:+&$3}${cursor:+&cursor=$cursor}")"; done
+    printf '%s' "$cursor"
+}
+rare="$(corpus_rare_word)"
+korean="%EC%9E%90%EC%A0%84%EA%B1%B0"   # 자전거 (bicycle)
+categories="$(sql -N -B -e "SELECT slug FROM categories ORDER BY sort")"
+
 echo
-echo "post page $post, $post_bytes bytes"
-warm "$post"
-row "GET $post (cached)" "$post" "$POST_CONNECTIONS"
-cached_rps="$last_rps"
-pool_changed=yes
-scripts/stack.sh pool-stop >/dev/null
-CORKBOARD_HOT_CACHE_ENTRIES=0 scripts/stack.sh pool-start >/dev/null
-warm "$post"
-row "GET $post (no cache)" "$post" "$POST_CONNECTIONS"
-pool_on_config
-pool_changed=""
-bare_start "$post_bytes"
-warm /_bench/bare
-row "bare libfcgi, same size" /_bench/bare "$POST_CONNECTIONS"
-bare_rps="$last_rps"
-bare_stop
-head -c "$post_bytes" /dev/zero | tr '\0' 'x' >"$CB_RUN_DIR/bench-static.html"
-chmod 0644 "$CB_RUN_DIR/bench-static.html"
-if [[ "$(curl -s -o /dev/null -w '%{http_code}' --cacert "$CB_CA_FILE" "$CB_HTTPS_URL/_bench/static")" != 200 ]]; then
-    scripts/stack.sh nginx-reload >/dev/null   # a stack started before the bench location existed
-fi
-warm /_bench/static
-row "static (nginx), same size" /_bench/static "$POST_CONNECTIONS"
-awk -v c="$cached_rps" -v b="$bare_rps" 'BEGIN { printf "cached post / bare libfcgi: %.0f%% (target >= 85%%)\n", 100 * c / b }'
+echo "rows (each row's ceilings follow in one block, by body size)"
+measure "post page, hot cache" "$post"
+pool_with CORKBOARD_REQUEST_TIMEOUT=30 CORKBOARD_HOT_CACHE_ENTRIES=0
+measure "post page, cache miss" "$post"
+pool_with CORKBOARD_REQUEST_TIMEOUT=30
+measure "listing, first page" "/metropolis"
+measure "listing, scrolled page 2" "/metropolis?cursor=$(cursor_after metropolis 1)"
+# The search shapes with the list cache off: what the search itself costs, and how it grows.
+pool_with CORKBOARD_REQUEST_TIMEOUT=30 CORKBOARD_LIST_CACHE_MS=0
+for city in metropolis smallville; do
+    n="$(sql -N -B -e "SELECT COUNT(*) FROM posts p JOIN cities c ON c.id = p.city_id WHERE c.slug = '$city'")"
+    size="$(awk -v n="$n" 'BEGIN { printf (n >= 1e6 ? "%dM" : "%dk"), (n >= 1e6 ? n / 1e6 : n / 1e3) }')"
+    measure "search $size: word 'good' (HTML)" "/$city/search?q=good"
+    measure "search $size: rare word" "/api/search?city=$city&q=$rare"
+    measure "search $size: word + price + category" "/api/search?city=$city&q=good&category=bikes&min_price=50&max_price=500"
+    measure "search $size: deep page 50" "/api/search?city=$city&cursor=$(cursor_after "$city" 49)"
+done
+measure "search 100k: Korean '자전거'" "/api/search?city=hanseong&q=$korean"
 
-# The search benchmark (scripts/bench-search.sh): a 1,000,000-post city on the CB_STACK=bench
-# stack with a larger buffer pool, its corpus kept between runs (the first load takes minutes).
-# BENCH_SEARCH=0 skips it.
-if [[ "${BENCH_SEARCH:-1}" == 1 ]]; then
-    trap - EXIT
+# --- the mixed load ---
+mix_dir="$CB_RUN_DIR/mix"
+mkdir -p "$mix_dir"
+{
+    printf 'first\t/metropolis\n'
+    for c in $categories; do printf 'first\t/metropolis/search?category=%s\n' "$c"; done
+    for h in district-1 district-2 district-3 district-7; do printf 'first\t/metropolis/search?neighbourhood=%s\n' "$h"; done
+    cursor=""
+    for _ in 1 2 3 4 5; do
+        cursor="$(api_json "/api/search?city=metropolis${cursor:+&cursor=$cursor}")"
+        printf 'scrolled\t/metropolis?cursor=%s\n' "$cursor"
+    done
+    for c in bikes furniture electronics; do
+        printf 'scrolled\t/metropolis/search?category=%s&cursor=%s\n' "$c" "$(cursor_after metropolis 1 "category=$c")"
+    done
+} >"$mix_dir/listings"
+python3 - >"$mix_dir/searches" <<'EOF'
+# The common ad words the corpus draws from (BenchCorpus.commonWords), most searched first, then
+# pairs, then a few rarer words: one search path per line, in popularity order.
+words = """bike sofa table chair desk lamp phone laptop camera guitar piano car truck bed coat shoes jacket
+kitchen garden office shelf vintage modern wood metal parts repair job free delivery""".split()
+paths = [f"/metropolis/search?q={w}" for w in words]
+paths += [f"/metropolis/search?q={a}+{b}" for a, b in [("red", "bike"), ("vintage", "lamp"), ("office", "chair"),
+          ("used", "car"), ("black", "sofa"), ("wood", "table"), ("free", "delivery"), ("good", "condition")]]
+paths += [f"/metropolis/search?q={w}&category=bikes" for w in ["good", "new", "light"]]
+print("\n".join(paths))
+EOF
+cache_counts() { # hits misses, from the pool's /status (cgi-fcgi straight to the pool socket)
+    REQUEST_METHOD=GET SCRIPT_NAME=/status REQUEST_URI="/status?format=json" QUERY_STRING=format=json REMOTE_ADDR=127.0.0.1 \
+        cgi-fcgi -bind -connect "$CB_POOL_SOCKET" 2>/dev/null | sed '1,/^\r$/d' |
+        python3 -c 'import json,sys; c=json.load(sys.stdin)["database"]["cache"]; print(c["hits"], c["misses"])'
+}
+echo
+echo "mixed load (${MIXED_DURATION}, posting about once a second): $big_count posts from id $first_id"
+pool_with CORKBOARD_REQUEST_TIMEOUT=30
+# Five seconds of the same mix first: the workers' caches are not measured from empty.
+wrk -t"$THREADS" -c"$CONNECTIONS" -d5s -s scripts/bench/mixed.lua "$CB_HTTPS_URL" -- \
+    "$first_id" "$big_count" "$mix_dir/listings" "$mix_dir/searches" 7 >/dev/null
+read -r hits0 misses0 <<<"$(cache_counts)"
+var/venv/bin/python scripts/bench/posters.py "$CB_HTTPS_URL" "$CB_CA_FILE" var/bench/posters.tsv metropolis \
+    "${MIXED_DURATION%s}" $categories >"$mix_dir/posters.out" 2>&1 &
+posters_pid=$!
+out="$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"$MIXED_DURATION" --latency -s scripts/bench/mixed.lua "$CB_HTTPS_URL" -- \
+    "$first_id" "$big_count" "$mix_dir/listings" "$mix_dir/searches")"
+wait "$posters_pid" || true
+read -r hits1 misses1 <<<"$(cache_counts)"
+record "mixed load" "$out"
+BYTES["mixed load"]="$(awk '/^Requests\/sec:/ {r = $2} /^Transfer\/sec:/ {t = $2} END {
+    m = (t ~ /MB$/) ? 1048576 : (t ~ /KB$/) ? 1024 : 1; sub(/[A-Za-z]+$/, "", t); printf "%d", t * m / r }' <<<"$out")"
+hit_rate="$(awk -v h=$((hits1 - hits0)) -v m=$((misses1 - misses0)) 'BEGIN { printf "%.1f%%", (h + m) ? 100 * h / (h + m) : 0 }')"
+echo "  hot cache during the mix: $((hits1 - hits0)) hits, $((misses1 - misses0)) misses: hit rate $hit_rate; posting: $(cat "$mix_dir/posters.out")"
+p90="$(awk '$1 == "90%" {print $2}' <<<"$out")"
+echo "  mixed p90 $p90"
+
+# Memory of the web pool's workers now (their caches filled by the mix).
+echo
+total_pss=0
+for pid in $(pgrep -P "$(cat "$CB_POOL_PIDFILE")"); do
+    awk -v pid="$pid" '/^Rss:/ {r = $2} /^Pss:/ {p = $2} END {printf "  worker %s: PSS %.1f MB, RSS %.1f MB\n", pid, p / 1024, r / 1024}' \
+        "/proc/$pid/smaps_rollup"
+done
+
+# --- the ceilings, by body size (rounded to 1 KB) ---
+echo
+echo "ceilings"
+declare -A BARE=() STATIC=() done_size=()
+bucket() { echo $(( ($1 + 512) / 1024 * 1024 )); }
+for name in "${ROWS[@]}"; do
+    size="$(bucket "${BYTES[$name]}")"
+    (( size > 0 )) || size=2
+    [[ -n "${done_size[$size]:-}" ]] && continue
+    done_size[$size]=1
+    bare_start "$size"
+    warm /_bench/bare
+    record "bare libfcgi, $size bytes" "$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "$CB_HTTPS_URL/_bench/bare")"
     bare_stop
-    rm -f "$CB_RUN_DIR/bench-static.html"
-    if [[ -n "$started" ]]; then scripts/stack.sh stop >/dev/null; fi
+    head -c "$size" /dev/zero | tr '\0' 'x' >"$CB_RUN_DIR/bench-static.html"
+    chmod 0644 "$CB_RUN_DIR/bench-static.html"
+    warm /_bench/static
+    record "static (nginx), $size bytes" "$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "$CB_HTTPS_URL/_bench/static")"
+done
+
+echo
+printf '%-40s %8s %9s %9s %9s %8s %8s  %s\n' "row" "bytes" "req/s" "p50" "p99" "% bare" "% static" "errors"
+for name in "${ROWS[@]}"; do
+    [[ "$name" == bare* || "$name" == static* ]] && continue
+    size="$(bucket "${BYTES[$name]}")"
+    (( size > 0 )) || size=2
+    awk -v n="$name" -v b="${BYTES[$name]}" -v r="${RPS[$name]}" -v p50="${P50[$name]}" -v p99="${P99[$name]}" \
+        -v bare="${RPS["bare libfcgi, $size bytes"]}" -v st="${RPS["static (nginx), $size bytes"]}" -v e="${ERRS[$name]}" \
+        'BEGIN { printf "%-40s %8d %9.0f %9s %9s %7.0f%% %7.0f%%  %s\n", n, b, r, p50, p99, 100 * r / bare, 100 * r / st, e }'
+done
+echo "mixed load: hot-cache hit rate $hit_rate"
+
+# --- instructions per request (callgrind) ---
+if (( CALLGRIND_REQUESTS > 0 )); then
     echo
-    scripts/bench-search.sh
+    echo "instructions per request (callgrind, SWIFT_DETERMINISTIC_HASHING=1, $CALLGRIND_REQUESTS requests after 10 to warm up)"
+    post_bytes="${BYTES["post page, hot cache"]}"
+    # Valgrind 3.19 cannot read the DWARF 5 that Swift writes: a copy without it (same code).
+    cp "$CB_BIN" "$CB_RUN_DIR/corkboard-nodebug"
+    strip --strip-debug "$CB_RUN_DIR/corkboard-nodebug"
+    BARE_BIN="$bare_bin" CB_BIN="$CB_RUN_DIR/corkboard-nodebug" CB_CONFIG="$CB_CONFIG" python3 scripts/bench/callgrind.py "$CB_RUN_DIR/callgrind" \
+        "$CALLGRIND_REQUESTS" "bare=bare:$post_bytes" "post-cached=$post" \
+        "post-uncached=$post@CORKBOARD_HOT_CACHE_ENTRIES=0" "search=/metropolis/search?q=vintage+lamp@CORKBOARD_LIST_CACHE_MS=0" \
+        "listing-cached=/metropolis"
 fi

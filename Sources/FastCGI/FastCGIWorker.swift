@@ -111,7 +111,10 @@ public final class FastCGIWorker {
             // Woken for a connection, serve it even if a stop came meanwhile: the exclusive
             // wake-up went to this worker alone, so leaving it would strand it until another
             // worker's next wake-up. The stop takes effect right after (top of the loop).
-            if ready == 0 { continue }
+            if ready == 0 {
+                responder.idle()
+                continue
+            }
             let rc = FCGX_Accept_r(&request)
             if rc < 0 {
                 let code = -rc
@@ -126,12 +129,15 @@ public final class FastCGIWorker {
             FCGX_Finish_r(&request)
             served += 1
             if let board = scoreboard, let slot { board.markIdle(slot: slot, served: true) }
+            responder.idle()
             if maxRequests > 0 && served >= maxRequests {
                 logger.info("served \(served) requests; exiting to be recycled")
+                responder.stopping()
                 return 0
             }
         }
         logger.debug("stopping after \(served) requests")
+        responder.stopping()
         return 0
     }
 }

@@ -16,6 +16,19 @@ import Testing
         #expect(Crypto.tokenHash(a) == Crypto.sha256(Array(a.utf8)))
     }
 
+    @Test func base64URLIsFoundationsBase64InTheURLAlphabetWithoutPadding() {
+        #expect(Base64URL.encode([]) == "")
+        #expect(Base64URL.encode(Array("f".utf8)) == "Zg" && Base64URL.encode(Array("fo".utf8)) == "Zm8")
+        #expect(Base64URL.encode(Array("foo".utf8)) == "Zm9v" && Base64URL.encode([0xfb, 0xff]) == "-_8")
+        for length in 0..<40 {
+            let bytes = (0..<length).map { _ in UInt8.random(in: 0...255) }
+            let foundation = Data(bytes).base64EncodedString().replacingOccurrences(of: "+", with: "-")
+                .replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+            #expect(Base64URL.encode(bytes) == foundation)
+            #expect(Base64URL.decode(Base64URL.encode(bytes)) == bytes)
+        }
+    }
+
     /// Limits count characters as the OpenAPI document (JSON Schema `maxLength`) and MariaDB do:
     /// Unicode scalars. Counted as grapheme clusters, 64 "e" + combining accent (128 scalars)
     /// passed a 64-character limit.

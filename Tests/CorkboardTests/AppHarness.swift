@@ -69,6 +69,8 @@ final class AppHarness {
             "migrations_dir": Self.repository.appendingPathComponent("sql").path,
             // No request lines in the test output, and no counters files outside a pool.
             "request_log": "false", "metrics_dir": "",
+            // Lists are read fresh: tests that need the list cache turn it on (ListingCacheAppTests).
+            "list_cache_ms": "0",
         ]
         let migrateConfig = try Config(file: ConfigFile(values: values))
         _ = try Migrator(config: migrateConfig.database, directory: URL(fileURLWithPath: migrateConfig.migrationsDir),

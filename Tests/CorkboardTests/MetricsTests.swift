@@ -91,4 +91,55 @@ import Testing
         #expect(!t.contains("own address"))
         #expect(value(t, "corkboard_searches_total") == 4)
     }
+
+    func storedHits(_ h: AppHarness) throws -> Int64 {
+        try h.app.database.readPrimary("SELECT CAST(COALESCE(SUM(searches), 0) AS SIGNED) AS n FROM search_term_hits")
+            .first!.decode("n", as: Int64.self)
+    }
+
+    @Test func aSearchWritesNothingItselfTheWorkerFlushesItsCountsWhenDueAndWhenItStops() throws {
+        let h = try harness()
+        _ = try h.request("GET", "/lisbon/search?q=green+lamp", remote: "192.0.2.1")
+        _ = try h.request("GET", "/lisbon/search?q=green+lamp", remote: "192.0.2.1")
+        #expect(h.app.searchTerms.pending == 1)
+        h.app.idle()   // not due yet: younger than the flush interval and few keys
+        #expect(try storedHits(h) == 0)
+        h.app.stopping()
+        #expect(try storedHits(h) == 2)
+        #expect(h.app.searchTerms.pending == 0)
+    }
+
+    @Test func pruneFoldsEachOldBucketWholeOnceAndKeepsTheRecentWindow() throws {
+        let h = try harness()
+        let stats = SearchTermStats(database: h.app.database)
+        let now = Date(timeIntervalSince1970: (Date().timeIntervalSince1970 / 600).rounded(.down) * 600 + 300)
+        let client: [UInt8] = [1, 2, 3, 4, 5, 6, 7, 8]
+        // Two old buckets (40 and 25 minutes ago) and one hit inside the recent window.
+        for (ago, term, n) in [(40.0, "sofa", 2), (38.0, "sofa", 1), (25.0, "sofa", 4), (25.0, "bike", 1), (3.0, "sofa", 5)] {
+            let minute = SearchTermStats.floor(now.addingTimeInterval(-ago * 60), 60)
+            try stats.record(["(\(minute), \(term), \(client), \(n))"])
+        }
+        #expect(try stats.prune(now: now) == 2)
+        #expect(try stats.prune(now: now) == 0)
+        let buckets = try h.app.database.readPrimary("SELECT term, searches FROM search_term_buckets ORDER BY bucket, term")
+            .map { "\(try $0.decode("term", as: String.self))=\(try $0.decode("searches", as: Int64.self))" }
+        #expect(buckets == ["sofa=3", "bike=1", "sofa=4"])
+        #expect(try storedHits(h) == 5)
+    }
+}
+
+@Suite struct SearchTermBufferTests {
+    @Test func dueWhenOldEnoughOrLargeEnough() {
+        var now = 100.0
+        let buffer = SearchTermBuffer(clock: { now })
+        #expect(!buffer.isDue)
+        buffer.add(term: "lamp", client: [1])
+        buffer.add(term: "lamp", client: [1])
+        #expect(buffer.pending == 1 && !buffer.isDue)
+        now += SearchTermBuffer.flushInterval
+        #expect(buffer.isDue)
+        let full = SearchTermBuffer(clock: { 0 })
+        for i in 0..<SearchTermBuffer.maxKeys { full.add(term: "t\(i)", client: [1]) }
+        #expect(full.isDue)
+    }
 }

@@ -158,4 +158,18 @@ import Testing
             #expect(try docs() == 0)
         }
     }
+
+    @Test func changingAnExistingPostEmptiesItsCitysListsCreatingOneDoesNot() throws {
+        try withScratch { s in
+            let generations = s.cache.generations
+            let id = try post(s, [])
+            #expect(generations.generation(ofCity: s.cityID) == 0, "a new post only appears: no bump")
+            try s.visibility.change { try $0.hide(posts: [id], reason: .reports) }
+            let hidden = generations.generation(ofCity: s.cityID)
+            #expect(hidden > 0)
+            try delete(s, id)
+            #expect(generations.generation(ofCity: s.cityID) > hidden)
+            #expect(generations.generation(ofCity: s.cityID + 1) == 0, "other cities keep their lists")
+        }
+    }
 }

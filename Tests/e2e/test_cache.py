@@ -229,3 +229,58 @@ def test_change_from_another_host_is_bounded_by_ttl(stack, poster):
         assert late and all(t == new for t in late), {t for t in late}
     finally:
         stack.pool_restart()
+
+
+def replica_has(stack, query, rows):
+    deadline = time.monotonic() + 1
+    while stack.root_sql("replica", query) != rows:
+        assert time.monotonic() < deadline, f"the replica did not apply the change: {query}"
+        time.sleep(0.01)
+
+
+def list_many(stack, path, count):
+    """`count` anonymous GETs of an /api/search path from THREADS threads:
+    [(sent_at, answering worker's pid, {post id: title})]."""
+    def run(n):
+        out = []
+        with stack.session() as s:
+            for _ in range(n):
+                t = time.monotonic()
+                r = s.get(stack.url(path), timeout=30)
+                assert r.status_code == 200, r.text
+                out.append((t, r.headers.get("X-Corkboard-Worker"), {p["id"]: p["title"] for p in r.json()["posts"]}))
+        return out
+    shares = [count // THREADS + (1 if i < count % THREADS else 0) for i in range(THREADS)]
+    with ThreadPoolExecutor(THREADS) as pool:
+        return [x for part in pool.map(run, shares) for x in part]
+
+
+def test_edit_and_delete_leave_every_workers_cached_list_at_once(stack, poster):
+    """Each worker keeps a city's list pages for up to list_cache_ms (2 s): a new post may take
+    that long to appear, but an edit or delete through the site empties the city's lists in
+    every worker before its answer leaves (the city's generation in shared memory)."""
+    word = "lamp" + uuid.uuid4().hex[:8]
+    old, sneaky, new = f"Listed {word} old", f"Listed {word} sneaky", f"Listed {word} new"
+    post_id = create_post(stack, poster, old)
+    path = f"/api/search?city=lisbon&q={word}"
+    deadline = time.monotonic() + 20
+    while True:
+        seen = list_many(stack, path, 200)
+        if len({w for _, w, _ in seen}) == WORKERS and all(ids.get(post_id) == old for _, _, ids in seen):
+            break
+        assert time.monotonic() < deadline, "the list did not show the new post on every worker"
+    # The lists are cached: a change behind the site's back (no generation bump) goes unseen a while.
+    stack.root_sql("primary", f"UPDATE posts SET title = '{sneaky}' WHERE id = {int(post_id)}")
+    assert any(ids.get(post_id) == old for _, _, ids in list_many(stack, path, 40)), "the list cache was not involved"
+    r = poster.put(stack.url(f"/api/posts/{post_id}"), json={"title": new}, timeout=30)
+    assert r.status_code == 200, r.text
+    # Lists read a replica (no cache or not): let it apply the edit, well within the lists' lifetime.
+    replica_has(stack, f"SELECT title FROM posts WHERE id = {int(post_id)}", [[new]])
+    after = list_many(stack, path, 300)
+    stale = [ids.get(post_id) for _, _, ids in after if ids.get(post_id) != new]
+    assert not stale, f"{len(stale)} of {len(after)} answers after the edit showed {set(stale)}"
+    r = poster.delete(stack.url(f"/api/posts/{post_id}"), timeout=30)
+    assert r.status_code == 204, r.text
+    replica_has(stack, f"SELECT deleted_at IS NOT NULL FROM posts WHERE id = {int(post_id)}", [["1"]])
+    shown = [w for _, w, ids in list_many(stack, path, 300) if post_id in ids]
+    assert not shown, f"workers {set(shown)} still listed the deleted post"

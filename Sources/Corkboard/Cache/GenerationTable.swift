@@ -28,6 +28,19 @@ extension GenerationTable {
     static func slot(_ key: Int64) -> Int { Int(UInt64(bitPattern: key) % UInt64(Scoreboard.tableSize)) }
 }
 
+/// A city's lists (its listings and searches) have one generation, under the city's id
+/// negated in the same table as the posts' ids: whatever carries post generations to every
+/// worker (and across hosts) carries these too. A slot shared with a post costs a spurious miss.
+extension GenerationTable {
+    public func generation(ofCity id: Int64) -> UInt64 { generation(of: -id) }
+
+    public func bump(city id: Int64) { bump(-id) }
+
+    public func invalidatedRecently(city id: Int64, within seconds: Double) -> Bool {
+        invalidatedRecently(-id, within: seconds)
+    }
+}
+
 /// Generations in the pool's scoreboard (shared memory mapped by the master and every worker).
 public final class SharedGenerationTable: GenerationTable {
     let board: Scoreboard

@@ -7,15 +7,33 @@ import Foundation
 public struct HotPost {
     public var post: Post
     public var article: HTML
-    /// The complete HTML page for anyone but the poster, UTF-8.
+    /// The complete HTML page for anyone but the poster, UTF-8; for a post with a contact form,
+    /// the page up to where the viewer's CSRF token goes, with the rest in `viewerPageRest`.
     public var viewerPage: [UInt8]
+    /// The page after the contact form's CSRF token (nil when the page has no form).
+    public var viewerPageRest: [UInt8]?
     /// Rough memory cost, for the cache's byte bound.
-    public var bytes: Int { viewerPage.count + article.text.utf8.count + post.title.utf8.count + post.description.utf8.count + 256 }
+    public var bytes: Int {
+        viewerPage.count + (viewerPageRest?.count ?? 0) + article.text.utf8.count + post.title.utf8.count
+            + post.description.utf8.count + 256
+    }
 
-    public init(post: Post, article: HTML, viewerPage: [UInt8]) {
+    public init(post: Post, article: HTML, viewerPage: [UInt8], viewerPageRest: [UInt8]? = nil) {
         self.post = post
         self.article = article
         self.viewerPage = viewerPage
+        self.viewerPageRest = viewerPageRest
+    }
+
+    /// The viewer's page with their `token` in the contact form (nil when it has none).
+    public func viewerPage(token: String) -> [UInt8]? {
+        guard let rest = viewerPageRest else { return nil }
+        var page = [UInt8]()
+        page.reserveCapacity(viewerPage.count + token.utf8.count + rest.count)
+        page += viewerPage
+        page += token.utf8
+        page += rest
+        return page
     }
 }
 

@@ -12,8 +12,14 @@ enum ContactForm {
         if filled == nil, let user = try context.currentUser() {
             filled = AccountInput(values: ["email": user.email], form: nil)
         }
-        var form = AccountForm(name: "contact", action: "/post/\(post.id)/contact", csrf: try context.csrfToken(),
-                               values: filled, error: error)
+        return section(post: post, csrf: try context.csrfToken(), values: filled, error: error)
+    }
+
+    /// The section with the given CSRF token (the hot-post cache renders it once around a
+    /// placeholder, see `PostPageHandler.hotPost`).
+    static func section(post: Post, csrf: String, values: AccountInput? = nil, error: HTTPError? = nil) -> HTML {
+        var form = AccountForm(name: "contact", action: "/post/\(post.id)/contact", csrf: csrf,
+                               values: values, error: error)
         form.field("email", "Your email", type: "email", autocomplete: "email")
         form.field("name", "Your name (optional)", autocomplete: "name", required: false)
         form.textarea("message", "Message (up to 5,000 characters)", maxLength: ContactMessage.maxMessage)

@@ -77,13 +77,15 @@ public struct OldPostPurge {
                 """ }
             try runs.add(id, column: .loginFailures, failures)
             try runs.add(id, column: .searchRows, try SearchMaintenance(database: database, logger: logger).prune(now: now))
+            let folded = try SearchTermStats(database: database).prune(now: now)
             let collected = try PhotoCollector(database: database, files: PhotoFiles(root: config.imagesRoot),
                                                grace: TimeInterval(config.posts.photoGCGrace), logger: logger).run(now: now)
             try runs.add(id, column: .files, collected.photos)
             try runs.finish(id, .succeeded)
             logger.notice("purge finished", metadata: [
                 "run": "\(id)", "posts": "\(posts)", "photos": "\(collected.photos)", "sessions": "\(sessions)",
-                "tokens": "\(tokens)", "login_failures": "\(failures)"])
+                "tokens": "\(tokens)", "login_failures": "\(failures)",
+                "search_term_buckets": "\(folded)"])
             return .finished(runID: id)
         } catch {
             logger.error("purge failed", metadata: ["run": "\(id)", "error": "\(String(reflecting: error))"])

@@ -44,8 +44,10 @@ extension MetricsHandler {
         out.family("corkboard_moderation_queue_posts", "gauge", "Hidden or reported posts awaiting a moderator.")
         if let queue = try? app.moderationQueueDepth(db) { out.sample("corkboard_moderation_queue_posts", Double(queue)) }
 
+        // This worker's own buffered searches count at once; other workers' within
+        // `SearchTermBuffer.flushInterval`. Folding old hits is the purge job's (`prune`).
+        app.searchTerms.flush(db, logger: app.logger)
         let stats = SearchTermStats(database: db)
-        try? stats.prune()
         let terms = try? stats.top(minClients: app.config.metrics.searchTermMinClients)
         out.family("corkboard_search_term_recent", "gauge",
                    "Searches of the term in the last 10 minutes (top \(SearchTermStats.top), normalised, searched by enough distinct clients).")

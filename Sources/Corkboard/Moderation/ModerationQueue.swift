@@ -38,9 +38,12 @@ enum ModerationQueue {
             OR (p.hidden_at IS NULL AND p.id IN (SELECT post_id FROM post_reports WHERE resolved_at IS NULL)))
         """
 
-    /// How many posts wait (the `corkboard_moderation_queue_posts` gauge).
-    static func pendingCount(_ database: Database) throws -> Int {
-        Int(try database.readPrimary("SELECT COUNT(*) AS n FROM posts p WHERE " + waiting).first?.decode("n", as: Int64.self) ?? 0)
+    /// How many posts wait: on the primary for the moderators' queue, from a replica for the
+    /// `corkboard_moderation_queue_posts` gauge (every scrape asks; a second's lag is fine there).
+    static func pendingCount(_ database: Database, fromPrimary: Bool = true) throws -> Int {
+        let sql: SQL = "SELECT COUNT(*) AS n FROM posts p WHERE " + waiting
+        let rows = fromPrimary ? try database.readPrimary(sql) : try database.read(sql)
+        return Int(try rows.first?.decode("n", as: Int64.self) ?? 0)
     }
 
     static func items(_ database: Database, limit: Int = 100) throws -> [Item] {

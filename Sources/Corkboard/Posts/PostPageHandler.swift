@@ -1,5 +1,6 @@
 import FastCGI
 import Foundation
+import MariaDB
 
 /// `GET /post/{id}`: one post with its photos (thumbnails linking to the display size), the
 /// description as escaped paragraphs. The article comes through the hot-post cache; the
@@ -17,9 +18,14 @@ enum PostPageHandler {
         let article: HTML
         if let hot = try HotPostReader.post(id, context: context, render: { hotPost($0, siteName: siteName) }) {
             if !isOwner(user, of: hot.post) {
-                // The contact form carries this viewer's CSRF token (and address), so only a post
-                // without it is served as the cached page; the article is cached either way.
+                // The contact form carries this viewer's CSRF token (and a logged-in viewer's
+                // address): an anonymous viewer gets the cached page with their token put in; a
+                // logged-in one, or any while the primary is down, a page framed per request.
                 guard hot.post.contactEnabled else { return HTMLResponse.make(bytes: hot.viewerPage) }
+                if user == nil, !context.identityUnavailable, let token = try anonymousToken(context),
+                   let page = hot.viewerPage(token: token) {
+                    return HTMLResponse.make(bytes: page)
+                }
                 let contact = try ContactForm.onPostPage(context, post: hot.post)
                 return HTMLResponse.make(page(hot.post, article: hot.article, controls: "\(ReportForm.button(hot.post))\n\(contact)",
                                               siteName: siteName))
@@ -82,11 +88,47 @@ enum PostPageHandler {
         Layout.page(title: post.title, siteName: siteName, city: (post.citySlug, post.cityName), body: "\(article)\n\(controls)")
     }
 
-    /// What the hot-post cache keeps: the article and the finished page viewers get.
+    /// The anonymous viewer's CSRF token for the contact form; nil while the primary is down
+    /// (no form then, as `ContactForm.onPostPage` decides).
+    static func anonymousToken(_ context: RequestContext) throws -> String? {
+        do {
+            let token = try context.csrfToken()
+            return context.identityUnavailable ? nil : token
+        } catch let error as MariaDBError where error.isUnavailable {
+            return nil
+        }
+    }
+
+    /// Stands for the viewer's CSRF token in the cached page: random per process, in the
+    /// token's own alphabet (escaping leaves it as it is), and looked for after the article.
+    static let tokenPlaceholder = Crypto.token()
+
+    /// What the hot-post cache keeps: the article and the finished page viewers get (with a
+    /// contact form: split where each viewer's token goes).
     static func hotPost(_ post: Post, siteName: String) -> HotPost {
         let article = render(post)
-        return HotPost(post: post, article: article,
-                       viewerPage: Array(page(post, article: article, controls: ReportForm.button(post), siteName: siteName).text.utf8))
+        guard post.contactEnabled else {
+            return HotPost(post: post, article: article,
+                           viewerPage: Array(page(post, article: article, controls: ReportForm.button(post), siteName: siteName).text.utf8))
+        }
+        let contact = ContactForm.section(post: post, csrf: tokenPlaceholder)
+        let whole = Array(page(post, article: article, controls: "\(ReportForm.button(post))\n\(contact)", siteName: siteName).text.utf8)
+        let marker = Array(tokenPlaceholder.utf8)
+        guard let at = lastIndex(of: marker, in: whole) else {
+            return HotPost(post: post, article: article, viewerPage: whole)   // no form after all: served per request
+        }
+        return HotPost(post: post, article: article, viewerPage: Array(whole[..<at]),
+                       viewerPageRest: Array(whole[(at + marker.count)...]))
+    }
+
+    static func lastIndex(of marker: [UInt8], in bytes: [UInt8]) -> Int? {
+        guard bytes.count >= marker.count, let first = marker.first else { return nil }
+        var i = bytes.count - marker.count
+        while i >= 0 {
+            if bytes[i] == first, bytes[i..<(i + marker.count)].elementsEqual(marker) { return i }
+            i -= 1
+        }
+        return nil
     }
 
     /// The part every viewer shares (cached).

@@ -23,19 +23,27 @@ public struct PostStore {
     /// or has expired. `fromPrimary` skips the replicas (a cache refill right after an edit).
     public func visible(id: Int64, now: Date = Date(), fromPrimary: Bool = false) throws -> Post? {
         let since = now.addingTimeInterval(-Post.visibleFor)
-        let sql: SQL = "SELECT " + Self.columns + " WHERE p.id = \(id) AND p.deleted_at IS NULL AND p.hidden_at IS NULL AND p.created_at > \(since)"
-        let rows = fromPrimary ? try database.readPrimary(sql) : try database.read(sql)
-        guard var post = try rows.first.map(Post.init(row:)) else { return nil }
-        post.photos = try photos(postID: id, fromPrimary: fromPrimary)
-        return post
+        return try withPhotos("p.id = \(id) AND p.deleted_at IS NULL AND p.hidden_at IS NULL AND p.created_at > \(since)",
+                              fromPrimary: fromPrimary)
     }
 
     /// Any post by id — deleted or expired too — with its photos, read from the primary (the
     /// owner's pages and every write check it, and must see their own latest state).
     public func find(id: Int64) throws -> Post? {
-        guard var post = try database.readPrimary("SELECT " + Self.columns + " WHERE p.id = \(id)")
-            .first.map(Post.init(row:)) else { return nil }
-        post.photos = try photos(postID: id, fromPrimary: true)
+        try withPhotos("p.id = \(id)", fromPrimary: true)
+    }
+
+    /// The one post `condition` picks, with its photos, in one statement (one round trip: the
+    /// post page's whole database cost on a cache miss): a row per photo in position order, each
+    /// carrying the post's columns, or one row with NULL photo columns for a post without photos.
+    func withPhotos(_ condition: SQL, fromPrimary: Bool) throws -> Post? {
+        let sql: SQL = "SELECT pi.image_sha256 AS sha256, pi.thumb_sha256, pi.width, pi.height, " + Self.columns
+            + " LEFT JOIN post_images pi ON pi.post_id = p.id WHERE " + condition + " ORDER BY pi.position"
+        let rows = fromPrimary ? try database.readPrimary(sql) : try database.read(sql)
+        guard var post = try rows.first.map(Post.init(row:)) else { return nil }
+        post.photos = try rows.compactMap { row in
+            try row.decode("sha256", as: [UInt8]?.self) == nil ? nil : try PhotoRef(row: row)
+        }
         return post
     }
 
@@ -48,11 +56,6 @@ public struct PostStore {
         let byPost = try photos(postIDs: posts.map(\.id), fromPrimary: true)
         for i in posts.indices { posts[i].photos = byPost[posts[i].id] ?? [] }
         return posts
-    }
-
-    /// The photos of one post, in position order.
-    public func photos(postID: Int64, fromPrimary: Bool = false) throws -> [PhotoRef] {
-        try photos(postIDs: [postID], fromPrimary: fromPrimary)[postID] ?? []
     }
 
     func photos(postIDs: [Int64], fromPrimary: Bool) throws -> [Int64: [PhotoRef]] {

@@ -12,7 +12,10 @@ import MariaDB
 /// - **files**: photos the change stores (`PostChange.store`) are written under their row lock
 ///   and removed again, before the rollback, when anything in the change throws;
 /// - **the hot-post cache on every worker**: after the commit, each touched post's generation
-///   is bumped in the host's shared table (other hosts: the cache's TTL);
+///   is bumped in the host's shared table (other hosts: the cache's TTL), and so is the city
+///   generation of every city an existing post was changed in, which empties that city's cached
+///   lists (`ListingCache`) everywhere at once; a new post only appears in them, so it may take
+///   the lists' short lifetime to show;
 /// - **the photos' serving**: after the commit, every photo that lost a use is deleted at once
 ///   unless something still uses it, and every photo of a hidden or restored post is withdrawn
 ///   or served again to match its uses (`PhotoRegistry.release`), so nginx answers 404 for a
@@ -55,7 +58,10 @@ public struct PostVisibility {
     /// unless something still uses them; those of posts now hidden are withdrawn unless a
     /// visible post shares them.
     private func settle(_ done: PostChange) {
-        if let cache { done.posts.forEach(cache.invalidate) }
+        if let cache {
+            done.posts.forEach(cache.invalidate)
+            done.cities.forEach { cache.generations.bump(city: $0) }
+        }
         var photos = done.released
         if !done.posts.isEmpty {
             do {
@@ -83,6 +89,8 @@ public struct PostChange {
     private var seen: Set<Int64> = []
     /// Photos that may have lost a use.
     private(set) var released: Set<[UInt8]> = []
+    /// Cities whose lists may show a changed post.
+    private(set) var cities: Set<Int64> = []
 
     init(conn: Transaction, writes: PhotoWrites) {
         self.conn = conn
@@ -97,6 +105,9 @@ public struct PostChange {
         posts += fresh
         for row in try conn.query("SELECT image_sha256 FROM post_images WHERE post_id IN \(SQL.list(fresh))") {
             released.insert(try row.decode("image_sha256", as: [UInt8].self))
+        }
+        for row in try conn.query("SELECT DISTINCT city_id FROM posts WHERE id IN \(SQL.list(fresh))") {
+            cities.insert(try row.decode("city_id", as: Int64.self))
         }
     }
 

@@ -41,30 +41,42 @@ public struct SearchTermStats {
         Array(Crypto.hmacSHA256(key: key, Array("search-term-client:\(address)".utf8)).prefix(8))
     }
 
-    /// Counts one search of `term` by `client`. Bookkeeping the client never reads back, so it
-    /// does not make its next reads causal.
-    public func record(term: String, client: [UInt8], now: Date = Date()) throws {
-        let minute = Self.floor(now, 60)
-        try database.write("""
-            INSERT INTO search_term_hits (minute, term, client) VALUES (\(minute), \(term), \(client))
-            ON DUPLICATE KEY UPDATE searches = searches + 1
-            """, readYourWrites: false)
+    /// Adds counted searches, each row `(minute, term, client, searches)` (`SearchTermBuffer`
+    /// collects them per worker). Bookkeeping the client never reads back, so it does not make
+    /// its next reads causal.
+    func record(_ rows: [SQL]) throws {
+        guard !rows.isEmpty else { return }
+        try database.write("INSERT INTO search_term_hits (minute, term, client, searches) VALUES "
+            + SQL.joined(rows, separator: ", ") + " ON DUPLICATE KEY UPDATE searches = searches + VALUES(searches)",
+            readYourWrites: false)
     }
 
-    /// Folds hits older than the recent window into buckets and drops buckets past the
-    /// baseline span; only whole buckets are folded, each once. Idempotent.
-    public func prune(now: Date = Date()) throws {
+    /// Folds hits older than the recent window into buckets, one bucket per short transaction
+    /// (at most `foldLimit` terms each), and drops buckets past the baseline span; only whole
+    /// buckets are folded, each once. Idempotent; run by the purge job (`OldPostPurge`), not on
+    /// the request path: `top` reads unfolded hits too, so how often it runs changes no figure.
+    /// Returns the buckets folded.
+    @discardableResult
+    public func prune(now: Date = Date()) throws -> Int {
         let cutoff = Self.floor(now.addingTimeInterval(-Self.window), Self.window)
-        try database.transaction { tx in
-            try tx.execute("""
-                INSERT INTO search_term_buckets (bucket, term, searches)
-                SELECT minute - INTERVAL (MINUTE(minute) MOD 10) MINUTE AS b, term, SUM(searches) AS n
-                FROM search_term_hits WHERE minute < \(cutoff) GROUP BY b, term ORDER BY n DESC LIMIT \(Self.foldLimit)
-                ON DUPLICATE KEY UPDATE searches = search_term_buckets.searches + VALUES(searches)
-                """)
-            try tx.execute("DELETE FROM search_term_hits WHERE minute < \(cutoff)")
-            try tx.execute("DELETE FROM search_term_buckets WHERE bucket < \(now.addingTimeInterval(-Self.baselineSpan))")
+        let buckets = try database.readPrimary("""
+            SELECT DISTINCT minute - INTERVAL (MINUTE(minute) MOD 10) MINUTE AS b FROM search_term_hits WHERE minute < \(cutoff) ORDER BY b
+            """).map { try $0.decode("b", as: Date.self) }
+        for bucket in buckets {
+            let end = bucket.addingTimeInterval(Self.window)
+            try database.transaction { tx in
+                try tx.execute("""
+                    INSERT INTO search_term_buckets (bucket, term, searches)
+                    SELECT \(bucket), term, SUM(searches) AS n FROM search_term_hits
+                    WHERE minute >= \(bucket) AND minute < \(end) GROUP BY term ORDER BY n DESC LIMIT \(Self.foldLimit)
+                    ON DUPLICATE KEY UPDATE searches = search_term_buckets.searches + VALUES(searches)
+                    """)
+                try tx.execute("DELETE FROM search_term_hits WHERE minute >= \(bucket) AND minute < \(end)")
+            }
         }
+        try database.write("DELETE FROM search_term_buckets WHERE bucket < \(now.addingTimeInterval(-Self.baselineSpan))",
+                           readYourWrites: false)
+        return buckets.count
     }
 
     /// The top terms of the recent window searched by at least `minClients` clients, most

@@ -89,11 +89,21 @@ public enum Crypto {
 
 /// URL-safe base64 without padding (RFC 4648 §5): tokens in cookies, links, form fields, cursors.
 public enum Base64URL {
+    static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8)
+
+    /// Straight from the bytes: a CSRF token or two are encoded on most page views, and going
+    /// through Foundation's base64 and three string replacements was a tenth of a cached post page.
     public static func encode(_ bytes: [UInt8]) -> String {
-        Data(bytes).base64EncodedString()
-            .replacingOccurrences(of: "+", with: "-")
-            .replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
+        var out = [UInt8]()
+        out.reserveCapacity((bytes.count * 4 + 2) / 3)
+        var i = 0
+        while i < bytes.count {
+            let rest = bytes.count - i
+            let n = UInt32(bytes[i]) << 16 | (rest > 1 ? UInt32(bytes[i + 1]) << 8 : 0) | (rest > 2 ? UInt32(bytes[i + 2]) : 0)
+            for k in 0..<min(4, rest + 1) { out.append(alphabet[Int(n >> (18 - 6 * UInt32(k)) & 63)]) }
+            i += 3
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// nil for anything that is not canonical unpadded base64url.

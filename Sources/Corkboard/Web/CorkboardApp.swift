@@ -15,12 +15,19 @@ public final class CorkboardApp: FastCGIResponder {
     public let metrics: RoutingMetrics
     /// Hot posts in this worker, invalidated across the host through the scoreboard.
     public let hotPosts: HotPostCache
+    /// Finished list pages in this worker, for a second or two (see `ListingCache`).
+    public let listings: ListingCache
+    /// Cities and their filter menus in this worker, for a few seconds (see `CityCatalogCache`).
+    public let cities = CityCatalogCache()
     /// Signs the GTID of a client's last write, so its next requests read their own writes.
     public let causalCookie: CausalCookie
     /// Requests by route pattern, status class and latency (for /metrics), pool-wide.
     public let requestMetrics: RequestMetrics
-    /// The number of posts awaiting a moderator, for /metrics.
-    func moderationQueueDepth(_ database: Database) throws -> Int { try ModerationQueue.pendingCount(database) }
+    /// The number of posts awaiting a moderator, for /metrics: a gauge, so a replica's count will
+    /// do (the moderators' own queue reads the primary).
+    func moderationQueueDepth(_ database: Database) throws -> Int { try ModerationQueue.pendingCount(database, fromPrimary: false) }
+    /// Searches counted in this worker and not yet written (see `idle`).
+    public let searchTerms = SearchTermBuffer()
     let requestLog: RequestLog?
     let router = Router()
 
@@ -34,6 +41,8 @@ public final class CorkboardApp: FastCGIResponder {
         let generations: GenerationTable = scoreboard.map { SharedGenerationTable(board: $0) } ?? LocalGenerationTable()
         hotPosts = HotPostCache(maxEntries: config.cache.entries, maxBytes: config.cache.bytes,
                                 ttl: Double(config.cache.ttl), generations: generations, counters: metrics)
+        listings = ListingCache(ttl: Double(config.cache.listMilliseconds) / 1000, generations: generations,
+                                refillWindow: HotPostReader.refillWindow(config.database))
         causalCookie = CausalCookie(secret: config.cache.causalCookieSecret, maxAge: config.cache.causalCookieMaxAge)
         requestMetrics = RequestMetrics(board: config.metrics.requestMetrics ? scoreboard : nil)
         requestLog = config.metrics.requestLog ? RequestLog(pool: config.metrics.poolName) : nil
@@ -72,6 +81,16 @@ public final class CorkboardApp: FastCGIResponder {
         requestLog?.write(.init(requestID: request.params["REQUEST_ID"] ?? "", method: request.method, route: route,
                                 status: response.status, seconds: seconds, databaseSeconds: metrics.requestDatabaseSeconds))
         return response
+    }
+
+    /// After a response went out: writes the buffered search counts once they are due.
+    public func idle() {
+        searchTerms.flushIfDue(database, logger: logger)
+    }
+
+    /// The worker is stopping: nothing buffered may be lost.
+    public func stopping() {
+        searchTerms.flush(database, logger: logger)
     }
 
     /// The response to `request`; sets `route` to the matched pattern.
