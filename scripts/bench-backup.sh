@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Backup and restore figures at the bench corpus (issue 15): one city of BENCH_POSTS posts
 # (default 1,000,000, the search benchmark's city) plus two of BENCH_SMALL_POSTS, loaded into a
-# fresh stack of its own (CB_STACK=dbbench, CB_PORT_BASE default 18615), then: `corkboard backup`
+# fresh stack of its own (CB_STACK=dbbench, CB_PORT_BASE default 20200), then: `corkboard backup`
 # of the replica (time, size), `corkboard restore --datadir` into a new data directory (time),
 # that server started and seeded with `restore --replica` (time to caught up), and a
 # `corkboard db switchover` to the replica and back with the data loaded (write pause). The
@@ -10,7 +10,7 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 export CB_STACK=dbbench
-export CB_PORT_BASE="${CB_PORT_BASE:-18615}"
+export CB_PORT_BASE="${CB_PORT_BASE:-20200}"
 export CB_DB_BUFFER_POOL="${CB_DB_BUFFER_POOL:-1G}"
 POSTS="${BENCH_POSTS:-1000000}"
 SMALL="${BENCH_SMALL_POSTS:-50000}"
