@@ -8,6 +8,9 @@ public struct CacheConfig: Sendable {
     /// Seconds a cached post is served before it is read again: the bound on staleness for
     /// changes made on other hosts (changes on this host invalidate at once).
     public var ttl: Int
+    /// Seconds between two reads of the change log by the pool master (other hosts' edits
+    /// reach this host's cache within about this plus replication); 0 turns following off.
+    public var followInterval: Double
     /// Key for the causal cookie's HMAC: required, shared by every host, and independent of the
     /// database settings, so rotating a password or moving the primary keeps cookies valid.
     public var causalCookieSecret: String
@@ -18,6 +21,7 @@ public struct CacheConfig: Sendable {
         entries = try file.int("hot_cache_entries", default: 2_000, range: 0...1_000_000)
         bytes = try file.int("hot_cache_bytes", default: 16 << 20, range: 0...(4 << 30))
         ttl = try file.int("hot_cache_ttl", default: 30, range: 1...86_400)
+        followInterval = Double(try file.int("hot_cache_follow_ms", default: 250, range: 0...60_000)) / 1000
         causalCookieSecret = try file.secret("causal_cookie_secret")
         causalCookieMaxAge = try file.int("causal_cookie_max_age", default: 60, range: 1...86_400)
     }
