@@ -89,10 +89,19 @@ host_octet() { awk -v n="$1" '$1 == n {print $2}' "$HOSTS_FILE"; }
 # The other application hosts' addresses: where NAME copies photo files and asks for missing ones.
 peers_of() { awk -v n="$1" -v net="$NET" '$1 != n {printf "%s.%s ", net, $2}' "$HOSTS_FILE"; }
 
+# What `start` was given that every later host command must see too: the nginx rates and the
+# CORKBOARD_* overrides (e.g. a host started again after a drill keeps the same limits).
+save_settings() {
+    env | grep -E '^(CB_(LOGIN|SIGNUP|RESET)_RATE|CB_UPLOAD_WORKERS|CB_BIN|CORKBOARD_[A-Z0-9_]+)=' |
+        sed "s/'/'\\\\''/g; s/=\(.*\)/='\1'/; s/^/export /" >"$VAR/settings.env" || true
+}
+
 # The host's stack (var/cluster-NAME), inside its namespace, sharing the cluster's secrets and TLS.
 app_stack() { # NAME stack.sh-COMMAND
     local name="$1"
     common_env
+    # shellcheck disable=SC1091
+    [[ -f "$VAR/settings.env" ]] && source "$VAR/settings.env"
     mkdir -p "$ROOT/var/cluster-$name"
     cp -p "$VAR/secrets.env" "$ROOT/var/cluster-$name/secrets.env"
     rm -rf "$ROOT/var/cluster-$name/tls"
@@ -102,16 +111,27 @@ app_stack() { # NAME stack.sh-COMMAND
         ip netns exec "$NS$name" "$STACK" "$2"
 }
 
-cmd_host_add() {
+# register_host NAME: gives NAME the next free address (NET.11 …), once.
+register_host() {
     local name="$1" octet
     [[ "$name" =~ ^[a-z][a-z0-9]{0,5}$ ]] || die "a host name is 1-6 of [a-z0-9], starting with a letter"
-    if [[ -z "$(host_octet "$name")" ]]; then
-        octet=$((11 + $(wc -l <"$HOSTS_FILE")))
-        ((octet < 20)) || die "at most 9 application hosts ($NET.11-19)"
-        echo "$name $octet" >>"$HOSTS_FILE"
-    fi
-    host_up "$name" "$(host_octet "$name")"
-    app_stack "$name" start
+    [[ -n "$(host_octet "$name")" ]] && return 0
+    octet=$((11 + $(wc -l <"$HOSTS_FILE")))
+    ((octet < 20)) || die "at most 9 application hosts ($NET.11-19)"
+    echo "$name $octet" >>"$HOSTS_FILE"
+}
+
+# host_start NAME: its namespace and its stack.
+host_start() {
+    host_up "$1" "$(host_octet "$1")"
+    app_stack "$1" start
+    say "host $1 up at $NET.$(host_octet "$1")"
+}
+
+cmd_host_add() {
+    local name="$1"
+    register_host "$name"
+    host_start "$name"
     # The hosts already running learn their new peer: nginx reloads with the new list, and the
     # pools' rolling restart (SIGHUP) re-reads photo_peers without failing a request.
     local other
@@ -121,7 +141,7 @@ cmd_host_add() {
         app_stack "$other" pool-reload
     done
     write_haproxy
-    say "host $name up at $NET.$(host_octet "$name") and in the balancer"
+    say "host $name in the balancer"
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -201,6 +221,7 @@ cmd_start() {
     rm -rf "$VAR" "$ROOT"/var/cluster-*
     mkdir -p "$VAR" "$RUN"
     : >"$HOSTS_FILE"
+    save_settings
     net_up
     host_up lb 2
     host_up primary 21
@@ -209,9 +230,10 @@ cmd_start() {
     say "databases on $NET.21 (primary) and $NET.22 (replica)"
     CB_STACK=cluster CB_ROLE=data CB_NETNS="$NS" CB_TLS_SANS="IP:$LB,IP:$NET.11,IP:$NET.12,IP:$NET.13,IP:$NET.14" \
         "$STACK" start
-    for name in ${CB_CLUSTER_HOSTS:-a b}; do
-        cmd_host_add "$name"
-    done
+    # Every host known first, so each starts with its photo peers.
+    for name in ${CB_CLUSTER_HOSTS:-a b}; do register_host "$name"; done
+    for name in $(app_hosts); do host_start "$name"; done
+    write_haproxy
     write_cluster_env
     say "cluster up in $((SECONDS - t0))s: https://$LB:$HTTPS_PORT/ (env: $VAR/cluster.env)"
 }

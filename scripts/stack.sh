@@ -543,6 +543,7 @@ cmd_pool_start() {
     bin="$(runnable_bin)"
     if pid_alive "$POOL_PID" serve; then
         say "pool already running (pid $(cat "$POOL_PID"))"
+        uploads_start "$bin"
         return 0
     fi
     rm -f "$POOL_SOCK"
@@ -557,13 +558,14 @@ cmd_pool_start() {
 # the CPU when both want it). Its log is log/uploads.log.
 uploads_start() {
     local bin="$1"
-    pid_alive "$UPLOADS_PID" serve && return 0
-    rm -f "$UPLOADS_SOCK"
     # Its own copy of the config (listen and workers changed), so its processes are told apart
-    # from the main pool's by their command lines too.
+    # from the main pool's by their command lines too. Written even when the pool runs, so a
+    # pool-reload picks up a changed config (e.g. a new photo peer).
     sed -e "s|^listen = .*|listen = unix:$UPLOADS_SOCK|" -e "s|^workers = .*|workers = $UPLOAD_WORKERS|" \
         -e "s|^pool_name = .*|pool_name = uploads|" "$CONF" >"$UPLOADS_CONF"
     chmod 0600 "$UPLOADS_CONF"
+    pid_alive "$UPLOADS_PID" serve && return 0
+    rm -f "$UPLOADS_SOCK"
     CORKBOARD_LISTEN="unix:$UPLOADS_SOCK" CORKBOARD_WORKERS="$UPLOAD_WORKERS" CORKBOARD_POOL_NAME=uploads CORKBOARD_TEST_FAIL_BEFORE_COMMIT="$TEST_FAIL_MARKER" \
         setsid nice -n 10 "$bin" serve --config "$UPLOADS_CONF" </dev/null >>"$LOG/uploads.log" 2>&1 &
     echo $! >"$UPLOADS_PID"

@@ -71,6 +71,8 @@ def cluster():
         pytest.skip(f"cluster drills need network namespaces: {can.stdout.strip() or can.stderr.strip()}")
     # CB_CLUSTER_REUSE=1: drive a cluster already started (by hand, with the same settings).
     reuse = os.environ.get("CB_CLUSTER_REUSE") == "1" and (REPO / "var" / "cluster" / "cluster.env").exists()
+    if reuse:
+        env["CB_PORT_BASE"] = read_env_file(REPO / "var" / "cluster" / "stack.env")["CB_PORT_BASE"]
     # Small search pages (the cursor drill), many posts per poster, generous account limits
     # (every request comes from this machine's one address).
     started = subprocess.CompletedProcess([], 0) if reuse else cluster_cmd("start", env=dict(env, CB_SIGNUP_RATE="1000r/s", CB_LOGIN_RATE="1000r/s",
@@ -107,19 +109,35 @@ def poll(predicate, timeout, step=0.02):
     return None
 
 
+def site_wide(session):
+    """Makes `session` send its cookies to every host, as a browser does to the one site name
+    all hosts answer for (requests keys cookies by the address they came from, and the hosts
+    differ only in address here). Cookies set later are widened too."""
+    def widen(response=None, *args, **kwargs):
+        for c in [c for c in session.cookies if c.domain]:
+            session.cookies.clear(c.domain, c.path, c.name)
+            session.cookies.set(c.name, c.value, path=c.path, secure=c.secure)
+        return response
+    widen()
+    session.hooks["response"].append(widen)
+    return session
+
+
 @pytest.fixture(scope="module")
 def poster(cluster):
     """A verified poster, signed up and logged in on host a (its session then used on b too)."""
     a = cluster.at("a")
     email, password = a.create_user(verified=True)
-    s = a.api_login(a.session(), email, password)
+    s = site_wide(a.api_login(a.session(), email, password))
     yield s
     s.close()
 
 
 def test_balancer_spreads_and_passes_the_client_address(cluster):
-    with cluster.session() as s:
-        for _ in range(20):
+    # HAProxy balances TCP connections: a client's kept-alive connection stays on one host, so
+    # each request here comes on a connection of its own.
+    for _ in range(20):
+        with cluster.session() as s:
             assert s.get(cluster.url("/healthz"), timeout=10).status_code == 200
     seen = {}
     for name in cluster.hosts:
