@@ -4,7 +4,7 @@
 SHELL := /bin/bash
 STACK := scripts/stack.sh
 
-.PHONY: demo stop test contract bench bench-metrics bench-backup build deps clean status logs
+.PHONY: demo stop test contract bench bench-metrics bench-backup build deps clean status logs cluster cluster-stop cluster-status
 
 demo: deps build
 	@CB_STACK=demo $(STACK) start
@@ -20,6 +20,18 @@ demo: deps build
 
 stop:
 	@CB_STACK=demo $(STACK) stop
+
+# Several hosts on this machine (root): HAProxy, application hosts a and b, MariaDB primary and
+# replica, each in a network namespace on one bridge (scripts/cluster.sh; README "Several
+# application hosts"). CB_PORT_BASE picks the ports (default 19400).
+cluster: deps build
+	@scripts/cluster.sh start
+
+cluster-stop:
+	@scripts/cluster.sh stop
+
+cluster-status:
+	@scripts/cluster.sh status
 
 status:
 	@CB_STACK=demo $(STACK) status
@@ -62,4 +74,5 @@ clean:
 	-@CB_STACK=demo $(STACK) stop
 	-@CB_STACK=test $(STACK) stop
 	-@CB_STACK=bench $(STACK) stop
-	rm -rf .build var/demo var/test var/bench
+	-@scripts/cluster.sh stop
+	rm -rf .build var/demo var/test var/bench var/cluster var/cluster-*

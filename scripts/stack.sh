@@ -2,7 +2,7 @@
 # Corkboard's local stack: MariaDB primary + GTID replica, the SMTP catcher, the FastCGI pool
 # and nginx (TLS) — everything on loopback, owned by this checkout, never the system services.
 #
-#   scripts/stack.sh deps|build|start|stop|status|pool-start|pool-stop|logs [-f]
+#   scripts/stack.sh deps|build|start|stop|status|pool-start|pool-stop|pool-reload|logs [-f]
 #   scripts/stack.sh mailer-start|mailer-stop|smtp-start|smtp-stop   (one process of the stack)
 #   scripts/stack.sh gc-start|gc-stop                                 (the photo collector, every CB_GC_EVERY s)
 #   scripts/stack.sh db-stop|db-start primary|replica                 (failover drills)
@@ -14,6 +14,17 @@
 #               Set it for a second checkout on the same machine.
 # CB_BIN        the corkboard binary (default: the release build of this checkout).
 # CB_DB_BUFFER_POOL  InnoDB buffer pool of both servers (default 128M; the search bench uses more).
+#
+# Several hosts (scripts/cluster.sh sets these; unset, everything is on loopback):
+# CB_ADDR_<NAME>  the address NAME listens on: PRIMARY, REPLICA, SMTP, WEB (nginx), SITE (the
+#                 address clients use: the balancer's); default 127.0.0.1.
+# CB_NETNS        a namespace prefix: the primary and replica then run in namespaces
+#                 <prefix>primary and <prefix>replica.
+# CB_DB_CLIENTS   the host part of the database accounts (default 127.0.0.1; '10.214.0.%').
+# CB_BALANCER     the balancer's address: nginx then takes the PROXY protocol and trusts the
+#                 client address it carries from that address only.
+# CB_TLS_SANS     extra subjectAltName entries of the certificate (e.g. IP:10.214.0.2).
+# CB_ROLE         all (default), data (databases + SMTP catcher) or app (nginx + pools + mailer).
 #
 # Data and logs live under var/$CB_STACK/ in the checkout; sockets and pid files under a short
 # run dir /tmp/cb-<hash of the checkout path>-$CB_STACK/ (unix socket paths must stay < 108 bytes).
@@ -37,11 +48,28 @@ if [[ ! "$CB_STACK" =~ ^[a-z0-9_-]+$ ]]; then
     exit 2
 fi
 
+# host_addr NAME: where NAME listens (CB_ADDR_NAME, else loopback).
+host_addr() { local v="CB_ADDR_${1^^}"; printf '%s\n' "${!v:-127.0.0.1}"; }
+# in_host NAME COMMAND...: COMMAND on NAME's host (its network namespace under CB_NETNS).
+in_host() {
+    local name="$1"
+    shift
+    if [[ -n "${CB_NETNS:-}" ]]; then ip netns exec "$CB_NETNS$name" "$@"; else "$@"; fi
+}
+DB_CLIENTS="${CB_DB_CLIENTS:-127.0.0.1}"
+# CB_ROLE: all (one host), data (the databases and SMTP catcher only) or app (nginx, the pools,
+# the mailer and the collector, against CB_ADDR_PRIMARY/REPLICA): what start and stop touch.
+ROLE="${CB_ROLE:-all}"
+[[ "$ROLE" =~ ^(all|data|app)$ ]] || { echo "stack.sh: CB_ROLE must be all, data or app" >&2; exit 2; }
+
 PRIMARY_PORT=$((PORT_BASE + 6))
 REPLICA_PORT=$((PORT_BASE + 7))
 SMTP_PORT=$((PORT_BASE + 25))
 HTTPS_PORT=$((PORT_BASE + 43))
 HTTP_PORT=$((PORT_BASE + 80))
+# Behind a balancer: each host's direct HTTPS port (+44) and its cluster port for peers (+45).
+DIRECT_PORT=$((PORT_BASE + 44))
+PEER_PORT=$((PORT_BASE + 45))
 
 VAR="$ROOT/var/$CB_STACK"
 LOG="$VAR/log"
@@ -98,6 +126,7 @@ APT_PACKAGES=(
     nginx-light libssl-dev openssl wrk chromium chromium-driver python3-venv libvips-dev
     libargon2-dev libcurl4-openssl-dev systemd curl ca-certificates gettext-base util-linux
     prometheus prometheus-alertmanager prometheus-node-exporter prometheus-blackbox-exporter python3-yaml
+    haproxy iproute2
 )
 
 say() { printf '==> %s\n' "$*"; }
@@ -160,7 +189,7 @@ wait_for() {
 }
 
 # port_free PORT: nothing accepts connections on 127.0.0.1:PORT.
-port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+port_free() { ! (exec 3<>"/dev/tcp/$(host_addr web)/$1") 2>/dev/null; }
 
 # check_ports: every port of a component that is not running yet must be free, or say who to ask.
 check_ports() {
@@ -258,7 +287,7 @@ ensure_tls() {
         -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign,cRLSign" 2>/dev/null
     openssl req -newkey rsa:2048 -nodes -subj "/CN=localhost" \
         -keyout "$TLS/server.key" -out "$TLS/server.csr" 2>/dev/null
-    printf '%s\n' "subjectAltName=IP:127.0.0.1,DNS:localhost" "basicConstraints=CA:FALSE" \
+    printf '%s\n' "subjectAltName=IP:127.0.0.1,DNS:localhost${CB_TLS_SANS:+,$CB_TLS_SANS}" "basicConstraints=CA:FALSE" \
         "keyUsage=critical,digitalSignature,keyEncipherment" "extendedKeyUsage=serverAuth" >"$TLS/server.ext"
     openssl x509 -req -in "$TLS/server.csr" -CA "$TLS/ca.pem" -CAkey "$TLS/ca.key" -CAcreateserial \
         -days 825 -extfile "$TLS/server.ext" -out "$TLS/server.pem" 2>/dev/null
@@ -283,8 +312,8 @@ start_mariadbd() { # NAME DATADIR SOCK PID PORT SERVER_ID EXTRA...
     rm -f "$sock" "$pid"
     # --no-defaults: nothing from /etc/mysql, so Debian's own server is never touched.
     mkdir -p "$VAR/$name-tmp"
-    setsid mariadbd --no-defaults --datadir="$dir" --tmpdir="$VAR/$name-tmp" --socket="$sock" --port="$port" \
-        --bind-address=127.0.0.1 --user=root --server-id="$id" --pid-file="$pid" \
+    in_host "$name" setsid mariadbd --no-defaults --datadir="$dir" --tmpdir="$VAR/$name-tmp" --socket="$sock" --port="$port" \
+        --bind-address="$(host_addr "$name")" --user=root --server-id="$id" --pid-file="$pid" \
         --log-error="$LOG/$name.err" --skip-name-resolve \
         --character-set-server=utf8mb4 --collation-server=utf8mb4_unicode_ci \
         --log-bin="$name-bin" --binlog-format=ROW --gtid-strict-mode=ON --read-only \
@@ -344,23 +373,23 @@ REVOKE READ_ONLY ADMIN ON *.* FROM 'root'@'localhost';
 REVOKE READ_ONLY ADMIN ON *.* FROM 'root'@'127.0.0.1';
 REVOKE READ_ONLY ADMIN ON *.* FROM 'root'@'::1';
 CREATE DATABASE corkboard CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;
-CREATE USER 'corkboard'@'127.0.0.1' IDENTIFIED BY '$APP_PASSWORD';
+CREATE USER 'corkboard'@'$DB_CLIENTS' IDENTIFIED BY '$APP_PASSWORD';
 CREATE USER 'corkboard'@'localhost' IDENTIFIED BY '$APP_PASSWORD';
-GRANT ALL PRIVILEGES ON corkboard.* TO 'corkboard'@'127.0.0.1', 'corkboard'@'localhost';
-GRANT REPLICATION CLIENT, SLAVE MONITOR, BINLOG MONITOR ON *.* TO 'corkboard'@'127.0.0.1', 'corkboard'@'localhost';
-CREATE USER 'repl'@'127.0.0.1' IDENTIFIED BY '$REPL_PASSWORD';
+GRANT ALL PRIVILEGES ON corkboard.* TO 'corkboard'@'$DB_CLIENTS', 'corkboard'@'localhost';
+GRANT REPLICATION CLIENT, SLAVE MONITOR, BINLOG MONITOR ON *.* TO 'corkboard'@'$DB_CLIENTS', 'corkboard'@'localhost';
+CREATE USER 'repl'@'$DB_CLIENTS' IDENTIFIED BY '$REPL_PASSWORD';
 -- The operator's commands (corkboard db, backup, restore): ALL includes READ_ONLY ADMIN.
-CREATE USER 'cbadmin'@'127.0.0.1' IDENTIFIED BY '$ADMIN_PASSWORD';
+CREATE USER 'cbadmin'@'$DB_CLIENTS' IDENTIFIED BY '$ADMIN_PASSWORD';
 CREATE USER 'cbadmin'@'localhost' IDENTIFIED BY '$ADMIN_PASSWORD';
-GRANT ALL PRIVILEGES ON *.* TO 'cbadmin'@'127.0.0.1', 'cbadmin'@'localhost';
-GRANT REPLICATION SLAVE ON *.* TO 'repl'@'127.0.0.1';
+GRANT ALL PRIVILEGES ON *.* TO 'cbadmin'@'$DB_CLIENTS', 'cbadmin'@'localhost';
+GRANT REPLICATION SLAVE ON *.* TO 'repl'@'$DB_CLIENTS';
 SQL
         touch "$PRIMARY_DIR/corkboard-ready"
     fi
     if ((fresh_replica)); then
         say "pointing the replica at the primary (GTID)"
         sql_fresh "$REPLICA_SOCK" <<SQL
-CHANGE MASTER TO MASTER_HOST='127.0.0.1', MASTER_PORT=$PRIMARY_PORT, MASTER_USER='repl',
+CHANGE MASTER TO MASTER_HOST='$(host_addr primary)', MASTER_PORT=$PRIMARY_PORT, MASTER_USER='repl',
   MASTER_PASSWORD='$REPL_PASSWORD', MASTER_USE_GTID=slave_pos, MASTER_CONNECT_RETRY=1;
 START SLAVE;
 SQL
@@ -427,10 +456,10 @@ replication_state() {
 start_smtp() {
     pid_alive "$SMTP_PID" mailcatcher && return 0
     [[ -x "$VENV/bin/python" ]] || die "no Python venv; run: scripts/stack.sh deps"
-    setsid "$VENV/bin/python" "$ROOT/scripts/mailcatcher.py" --host 127.0.0.1 --port "$SMTP_PORT" \
+    setsid "$VENV/bin/python" "$ROOT/scripts/mailcatcher.py" --host "$(host_addr smtp)" --port "$SMTP_PORT" \
         --dir "$MAIL_DIR" </dev/null >>"$LOG/smtp.log" 2>&1 &
     echo $! >"$SMTP_PID"
-    wait_for 10 "the SMTP catcher (see $LOG/smtp.log)" bash -c "exec 3<>/dev/tcp/127.0.0.1/$SMTP_PORT"
+    wait_for 10 "the SMTP catcher (see $LOG/smtp.log)" bash -c "exec 3<>/dev/tcp/$(host_addr smtp)/$SMTP_PORT"
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -446,19 +475,19 @@ workers = 4
 max_requests = 100000
 request_timeout = 30
 shutdown_timeout = 10
-db_primary = 127.0.0.1:$PRIMARY_PORT
-db_replicas = 127.0.0.1:$REPLICA_PORT
+db_primary = $(host_addr primary):$PRIMARY_PORT
+db_replicas = $(host_addr replica):$REPLICA_PORT
 db_user = corkboard
 db_password = $APP_PASSWORD
 db_name = corkboard
 causal_cookie_secret = $CAUSAL_COOKIE_SECRET
 search_cursor_secret = $SEARCH_CURSOR_SECRET
-site_url = https://127.0.0.1:$HTTPS_PORT
+site_url = https://$(host_addr site):$HTTPS_PORT
 images_root = $IMAGES
 static_root = $ROOT/public/static
 migrations_dir = $ROOT/sql
 log_level = info
-smtp_host = 127.0.0.1
+smtp_host = $(host_addr smtp)
 smtp_port = $SMTP_PORT
 mail_from = Corkboard <noreply@localhost>
 # Posts: test-only fault hooks (CORKBOARD_TEST_FAIL_BEFORE_COMMIT, set for the pools below).
@@ -479,6 +508,12 @@ db_repl_user = repl
 db_repl_password = $REPL_PASSWORD
 backup_dir = $VAR/backups
 EOF
+    if [[ -n "${CB_PHOTO_PEERS:-}" ]]; then
+        local peer
+        printf '# Other hosts take a copy of every photo file before an upload is acknowledged.\nphoto_peers =' >>"$CONF"
+        for peer in $CB_PHOTO_PEERS; do printf ' http://%s:%s' "$peer" "$PEER_PORT" >>"$CONF"; done
+        printf '\n' >>"$CONF"
+    fi
     chmod 0600 "$CONF"
 }
 
@@ -508,6 +543,7 @@ cmd_pool_start() {
     bin="$(runnable_bin)"
     if pid_alive "$POOL_PID" serve; then
         say "pool already running (pid $(cat "$POOL_PID"))"
+        uploads_start "$bin"
         return 0
     fi
     rm -f "$POOL_SOCK"
@@ -522,18 +558,28 @@ cmd_pool_start() {
 # the CPU when both want it). Its log is log/uploads.log.
 uploads_start() {
     local bin="$1"
-    pid_alive "$UPLOADS_PID" serve && return 0
-    rm -f "$UPLOADS_SOCK"
     # Its own copy of the config (listen and workers changed), so its processes are told apart
-    # from the main pool's by their command lines too.
+    # from the main pool's by their command lines too. Written even when the pool runs, so a
+    # pool-reload picks up a changed config (e.g. a new photo peer).
     sed -e "s|^listen = .*|listen = unix:$UPLOADS_SOCK|" -e "s|^workers = .*|workers = $UPLOAD_WORKERS|" \
         -e "s|^pool_name = .*|pool_name = uploads|" "$CONF" >"$UPLOADS_CONF"
     chmod 0600 "$UPLOADS_CONF"
+    pid_alive "$UPLOADS_PID" serve && return 0
+    rm -f "$UPLOADS_SOCK"
     CORKBOARD_LISTEN="unix:$UPLOADS_SOCK" CORKBOARD_WORKERS="$UPLOAD_WORKERS" CORKBOARD_POOL_NAME=uploads CORKBOARD_TEST_FAIL_BEFORE_COMMIT="$TEST_FAIL_MARKER" \
         setsid nice -n 10 "$bin" serve --config "$UPLOADS_CONF" </dev/null >>"$LOG/uploads.log" 2>&1 &
     echo $! >"$UPLOADS_PID"
     wait_for_pool "upload pool" "$UPLOADS_PID" "$UPLOADS_SOCK" "$LOG/uploads.log"
     say "upload pool running (pid $(cat "$UPLOADS_PID"), socket $UPLOADS_SOCK)"
+}
+
+# SIGHUP to both pools: a rolling restart that re-reads the config (no request fails).
+cmd_pool_reload() {
+    local f
+    for f in "$POOL_PID" "$UPLOADS_PID"; do
+        pid_alive "$f" serve && kill -HUP "$(tr -dc '0-9' <"$f")"
+    done
+    return 0
 }
 
 cmd_pool_stop() {
@@ -591,6 +637,69 @@ cmd_gc_stop() {
 # True when www-data can reach PATH (every directory on the way traversable, PATH readable).
 www_data_can_read() { runuser -u www-data -- test -r "$1" -a -x "$1"; }
 
+# write_listen FILE: the HTTPS server's listen lines. Behind a balancer (CB_BALANCER) its
+# port takes the PROXY protocol (v2, sent by HAProxy), and the client address it carries
+# becomes $remote_addr (limit_req, the pool's REMOTE_ADDR) for connections from the balancer
+# only; DIRECT_PORT is a direct port for operators and drills (the peer's own address).
+write_listen() {
+    local addr
+    addr="$(host_addr web)"
+    if [[ -z "${CB_BALANCER:-}" ]]; then
+        printf 'listen %s:%s ssl http2;\n' "$addr" "$HTTPS_PORT" >"$1"
+        return
+    fi
+    cat >"$1" <<EOF
+listen            $addr:$HTTPS_PORT ssl http2 proxy_protocol;
+listen            $addr:$DIRECT_PORT ssl http2;
+set_real_ip_from  $CB_BALANCER;
+real_ip_header    proxy_protocol;
+EOF
+}
+
+# write_cluster_nginx: with photo peers (CB_PHOTO_PEERS), the cluster listener other hosts use
+# (PEER_PORT: photo files this host has, and their copies of new ones, into the upload pool) and
+# a photo this host lacks asked of the peers; otherwise none, and a missing photo is a 404.
+write_cluster_nginx() {
+    local cluster="$VAR/snippets/corkboard-cluster.conf" miss="$VAR/snippets/corkboard-image-miss.conf" peer
+    if [[ -z "${CB_PHOTO_PEERS:-}" ]]; then
+        echo "# one host: no cluster listener" >"$cluster"
+        ln -sfn "$ROOT/nginx/corkboard-image-miss.conf" "$miss"
+        return
+    fi
+    rm -f "$miss"
+    {
+        echo "upstream corkboard_peers {"
+        for peer in $CB_PHOTO_PEERS; do echo "    server $peer:$PEER_PORT max_fails=1 fail_timeout=2s;"; done
+        echo "}"
+        cat <<EOF
+# The hosts' network only: peers fetch photo files this host has, and send copies of theirs.
+server {
+    listen                $(host_addr web):$PEER_PORT;
+    allow                 ${CB_CLUSTER_CIDR:-127.0.0.0/8};
+    deny                  all;
+    client_max_body_size  16m;
+    access_log            $LOG/nginx-peer-access.log corkboard;
+    # Only this host's own files: a miss is a 404, never asked further (no loops).
+    location /images/ {
+        root       $VAR;
+        try_files  \$uri =404;
+    }
+    location /_cluster/photos/ {
+        include        snippets/corkboard-fastcgi-params.conf;
+        fastcgi_param  CORKBOARD_PEER 1;
+        fastcgi_pass   corkboard_uploads;
+    }
+}
+EOF
+    } >"$cluster"
+    cat >"$miss" <<EOF
+# A photo file this host lacks (written while it was down, or before it joined): from a peer.
+proxy_pass             http://corkboard_peers;
+proxy_next_upstream    error timeout http_404;
+proxy_connect_timeout  1s;
+EOF
+}
+
 start_nginx() {
     local user=www-data p
     for p in "$ROOT/public/static" "$IMAGES" "$RUN"; do
@@ -607,14 +716,16 @@ start_nginx() {
     ln -sfn "$ROOT/nginx/corkboard-headers.conf" "$VAR/snippets/corkboard-headers.conf"
     ln -sfn "$ROOT/nginx/corkboard-fastcgi-params.conf" "$VAR/snippets/corkboard-fastcgi-params.conf"
     ln -sfn "$ROOT/nginx/corkboard-tls.conf" "$VAR/snippets/corkboard-tls.conf"
+    write_listen "$VAR/snippets/corkboard-listen.conf"
+    write_cluster_nginx
     # metrics_allow as nginx `allow` lines, from the same config the pool reads.
     "$(runnable_bin)" metrics-allow --config "$CONF" >"$VAR/snippets/corkboard-metrics-allow.conf" ||
         die "corkboard metrics-allow failed"
     # shellcheck disable=SC2016
-    NGINX_USER="$user" RUN_DIR="$RUN" LOG_DIR="$LOG" POOL_SOCKET="$POOL_SOCK" UPLOADS_SOCKET="$UPLOADS_SOCK" TLS_DIR="$TLS" \
+    WEB_ADDR="$(host_addr web)" NGINX_USER="$user" RUN_DIR="$RUN" LOG_DIR="$LOG" POOL_SOCKET="$POOL_SOCK" UPLOADS_SOCKET="$UPLOADS_SOCK" TLS_DIR="$TLS" \
         HTTPS_PORT="$HTTPS_PORT" HTTP_PORT="$HTTP_PORT" PUBLIC_ROOT="$ROOT/public" DATA_ROOT="$VAR" \
         LOGIN_RATE="$LOGIN_RATE" SIGNUP_RATE="$SIGNUP_RATE" RESET_RATE="$RESET_RATE" \
-        envsubst '$NGINX_USER $RUN_DIR $LOG_DIR $POOL_SOCKET $UPLOADS_SOCKET $TLS_DIR $HTTPS_PORT $HTTP_PORT $PUBLIC_ROOT $DATA_ROOT $LOGIN_RATE $SIGNUP_RATE $RESET_RATE' \
+        envsubst '$WEB_ADDR $NGINX_USER $RUN_DIR $LOG_DIR $POOL_SOCKET $UPLOADS_SOCKET $TLS_DIR $HTTPS_PORT $HTTP_PORT $PUBLIC_ROOT $DATA_ROOT $LOGIN_RATE $SIGNUP_RATE $RESET_RATE' \
         <"$ROOT/nginx/dev.conf.template" >"$NGINX_CONF"
     nginx -t -q -e "$LOG/nginx-error.log" -p "$VAR" -c "$NGINX_CONF" || die "nginx -t failed for $NGINX_CONF"
     if pid_alive "$NGINX_PID" nginx; then
@@ -634,7 +745,7 @@ write_stack_env() {
 CB_STACK=$CB_STACK
 CB_PORT_BASE=$PORT_BASE
 CB_ROOT=$ROOT
-CB_HTTPS_URL=https://127.0.0.1:$HTTPS_PORT
+CB_HTTPS_URL=https://$(host_addr site):$HTTPS_PORT
 CB_HTTP_URL=http://127.0.0.1:$HTTP_PORT
 CB_CA_FILE=$TLS/ca.pem
 CB_CONFIG=$CONF
@@ -680,32 +791,41 @@ cmd_start() {
     fi
     bin="$(bin_path)"
     [[ -x "$bin" ]] || die "no corkboard binary at $bin; run: scripts/stack.sh build (or set CB_BIN)"
-    check_ports
+    [[ "$ROLE" == data ]] || check_ports
     prepare_dirs
     ensure_secrets
     ensure_tls
-    start_databases
-    start_smtp
+    if [[ "$ROLE" != app ]]; then
+        start_databases
+        start_smtp
+    fi
     write_config
     write_stack_env
-    say "migrating and seeding"
-    "$bin" migrate --config "$CONF" >>"$LOG/migrate.log" 2>&1 || { tail -n 20 "$LOG/migrate.log" >&2; die "corkboard migrate failed; see $LOG/migrate.log"; }
-    "$bin" seed --config "$CONF" >>"$LOG/migrate.log" 2>&1 || { tail -n 20 "$LOG/migrate.log" >&2; die "corkboard seed failed; see $LOG/migrate.log"; }
+    if [[ "$ROLE" != app ]]; then
+        say "migrating and seeding"
+        "$bin" migrate --config "$CONF" >>"$LOG/migrate.log" 2>&1 || { tail -n 20 "$LOG/migrate.log" >&2; die "corkboard migrate failed; see $LOG/migrate.log"; }
+        "$bin" seed --config "$CONF" >>"$LOG/migrate.log" 2>&1 || { tail -n 20 "$LOG/migrate.log" >&2; die "corkboard seed failed; see $LOG/migrate.log"; }
+    fi
+    [[ "$ROLE" == data ]] && return 0
     cmd_pool_start
     cmd_mailer_start
     cmd_gc_start
     start_nginx
+    [[ "$ROLE" == app ]] && return 0
     write_monitoring_config
     monitoring_start
     say "stack '$CB_STACK' up in $((SECONDS - t0))s: https://127.0.0.1:$HTTPS_PORT/ (env: $STACK_ENV)"
 }
 
 cmd_stop() {
-    monitoring_stop
-    stop_pid nginx "$NGINX_PID" nginx QUIT 10
-    cmd_gc_stop
-    cmd_mailer_stop
-    cmd_pool_stop
+    if [[ "$ROLE" != data ]]; then
+        [[ "$ROLE" == app ]] || monitoring_stop
+        stop_pid nginx "$NGINX_PID" nginx QUIT 10
+        cmd_gc_stop
+        cmd_mailer_stop
+        cmd_pool_stop
+    fi
+    [[ "$ROLE" == app ]] && return 0
     stop_pid smtp "$SMTP_PID" mailcatcher TERM 5
     stop_pid replica "$REPLICA_PID" mariadbd TERM 60
     stop_pid primary "$PRIMARY_PID" mariadbd TERM 60
@@ -750,6 +870,7 @@ case "${1:-}" in
     status) cmd_status ;;
     pool-start) cmd_pool_start ;;
     pool-stop) cmd_pool_stop ;;
+    pool-reload) cmd_pool_reload ;;
     nginx-reload) start_nginx ;;
     mailer-start) cmd_mailer_start ;;
     mailer-stop) cmd_mailer_stop ;;

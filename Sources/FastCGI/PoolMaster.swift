@@ -43,6 +43,12 @@ public final class PoolMaster {
     var rollNew: pid_t?
     var rollStepStarted: UInt64 = 0
 
+    /// Called once from `run()` with the scoreboard, before the first worker starts: where the
+    /// host's own background work begins (it may start threads, but must not spawn processes,
+    /// which only the main thread does, for PDEATHSIG's sake). Signals are blocked by then, so
+    /// its threads never take the master's.
+    public var onStart: ((Scoreboard) -> Void)?
+
     /// A master for `config`; nothing happens until `run()`.
     public init(config: PoolConfig, logger: Logger) {
         self.config = config
@@ -74,6 +80,7 @@ public final class PoolMaster {
             scoreboard = try Scoreboard.create(slots: slots)
             scoreboard.store(header: 7, UInt64(config.workers))
         }
+        onStart?(scoreboard)
         logger.info("pool listening on \(config.listen) with \(config.workers) workers (max requests \(config.maxRequests), request timeout \(config.requestTimeout) s)")
 
         reconcile()

@@ -195,10 +195,13 @@ class Stack:
             text = text.replace("%s", quote(p), 1)
         env = dict(os.environ, MYSQL_PWD=self.db_password)
         out = subprocess.run(
-            ["mariadb", "-h127.0.0.1", f"-P{self.primary_port}", f"-u{self.db_user}", "--batch",
-             "--skip-column-names", "--raw", "corkboard", "-e", text],
+            ["mariadb", *self.primary_login(), "--batch", "--skip-column-names", "--raw", "corkboard", "-e", text],
             check=True, capture_output=True, text=True, env=env, timeout=30).stdout
         return [[None if c == "NULL" else c for c in line.split("\t")] for line in out.splitlines()]
+
+    def primary_login(self) -> list:
+        """The mariadb client's arguments that reach the primary as `db_user`."""
+        return ["-h127.0.0.1", f"-P{self.primary_port}", f"-u{self.db_user}"]
 
     def mail_mark(self) -> int:
         """The newest outbox id now: pass it as `after` to read_mail to see only later mail."""

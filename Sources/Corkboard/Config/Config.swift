@@ -16,6 +16,8 @@ public struct Config: Sendable {
     public var siteURL: String
     public var siteName: String
     public var imagesRoot: String
+    /// Other application hosts that take a copy of every photo file (`photo_peers`).
+    public var photoPeers: PhotoPeers
     public var staticRoot: String
     public var migrationsDir: String
     public var logLevel: Logger.Level
@@ -85,6 +87,7 @@ public struct Config: Sendable {
         siteURL = file.string("site_url", default: "https://localhost")
         siteName = file.string("site_name", default: "Corkboard")
         imagesRoot = file.string("images_root", default: "/var/lib/corkboard/images")
+        photoPeers = PhotoPeers(urls: file.string("photo_peers", default: "").split(whereSeparator: { $0 == " " || $0 == "," }).map(String.init))
         staticRoot = file.string("static_root", default: "/usr/share/corkboard/public/static")
         migrationsDir = file.string("migrations_dir", default: "/usr/share/corkboard/sql")
         let level = file.string("log_level", default: "info")
@@ -130,4 +133,9 @@ public struct Config: Sendable {
         }
         throw file.fail("listen", "must be unix:/path, tcp:HOST:PORT or systemd, got `\(raw)`")
     }
+}
+
+extension Config {
+    /// The photo files of this host (`images_root`) with their peers (`photo_peers`).
+    public var photoFiles: PhotoFiles { PhotoFiles(root: imagesRoot, peers: photoPeers) }
 }

@@ -8,8 +8,13 @@ import Foundation
 /// `PhotoWrites.undo`) or, for files with no row, by `PhotoCollector`.
 public struct PhotoFiles: Sendable {
     public let root: String
+    /// Other hosts that take a second copy of every file written here (none: one host).
+    public let peers: PhotoPeers
 
-    public init(root: String) { self.root = root }
+    public init(root: String, peers: PhotoPeers = PhotoPeers()) {
+        self.root = root
+        self.peers = peers
+    }
 
     /// Where nginx serves the file with this hash.
     public static func url(_ sha256: [UInt8]) -> String {

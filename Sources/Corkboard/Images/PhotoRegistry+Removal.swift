@@ -48,8 +48,10 @@ extension PhotoRegistry {
         let thumbShared = try !conn.query("""
             SELECT 1 FROM photos WHERE thumb_sha256 = \(thumb) AND sha256 <> \(sha) LIMIT 1 LOCK IN SHARE MODE
             """).isEmpty
-        try files.remove(sha)
-        if !thumbShared { try files.remove(thumb) }
+        for file in thumbShared ? [sha] : [sha, thumb] {
+            try files.remove(file)
+            try ChangeLog.record(photo: file, .remove, on: conn)   // every other host's copy
+        }
         _ = try conn.execute("DELETE FROM photos WHERE sha256 = \(sha)")
         return true
     }

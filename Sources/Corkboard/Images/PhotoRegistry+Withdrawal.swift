@@ -23,12 +23,15 @@ extension PhotoRegistry {
     /// withdrawn (its files moved out of the served tree, `photos.withdrawn_at` set; the
     /// thumbnail stays while another served photo shares it); a withdrawn one that is shown
     /// again is reinstated. Reversible both ways; nginx answers 404 while it is withdrawn.
+    /// Other hosts do the same to their copies (the change log).
     static func settleServing(_ conn: Transaction, _ sha: [UInt8], thumb: [UInt8], withdrawn: Bool,
                               files: PhotoFiles) throws -> PhotoSettlement {
         let shown = try isShown(conn, sha)
         if shown && withdrawn {
-            try files.reinstate(sha)
-            try files.reinstate(thumb)
+            for file in [sha, thumb] {
+                try files.reinstate(file)
+                try ChangeLog.record(photo: file, .reinstate, on: conn)
+            }
             _ = try conn.execute("UPDATE photos SET withdrawn_at = NULL WHERE sha256 = \(sha)")
             return .reinstated
         }
@@ -38,8 +41,10 @@ extension PhotoRegistry {
                 LIMIT 1 LOCK IN SHARE MODE
                 """).isEmpty
             _ = try conn.execute("UPDATE photos SET withdrawn_at = UTC_TIMESTAMP(6) WHERE sha256 = \(sha)")
-            try files.withdraw(sha)
-            if !thumbServed { try files.withdraw(thumb) }
+            for file in thumbServed ? [sha] : [sha, thumb] {
+                try files.withdraw(file)
+                try ChangeLog.record(photo: file, .withdraw, on: conn)
+            }
             return .withdrawn
         }
         return .unchanged

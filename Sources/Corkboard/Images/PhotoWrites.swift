@@ -33,7 +33,8 @@ struct PhotoWrites {
         }
     }
 
-    /// Registers `photo` (locking its row) and writes whichever of its two files is missing.
+    /// Registers `photo` (locking its row), writes whichever of its two files is missing, and
+    /// copies both to a peer host when there are peers.
     mutating func store(_ photo: ProcessedPhoto, on conn: Transaction) throws {
         _ = try conn.execute("""
             INSERT INTO photos (sha256, thumb_sha256, width, height, bytes)
@@ -42,6 +43,10 @@ struct PhotoWrites {
             """)
         if try files.write(photo.display, sha256: photo.sha256) { created.append(photo.sha256) }
         if try files.write(photo.thumb, sha256: photo.thumbSHA256) { created.append(photo.thumbSHA256) }
+        // A second host has both files before the transaction commits (and the client hears
+        // of it); the peer's copy of a rolled-back write has no row, so its collector sweeps it.
+        try files.peers.push(photo.display, sha256: photo.sha256)
+        try files.peers.push(photo.thumb, sha256: photo.thumbSHA256)
     }
 
     /// Removes the files this request created (best effort: a file left behind has no row and

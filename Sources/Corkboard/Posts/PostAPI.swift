@@ -31,7 +31,7 @@ enum PostAPI {
             throw HTTPError.badRequest("Send exactly one photo, as a file part named photo.", field: "photo")
         }
         let config = context.app.config
-        try PhotoRegistry(database: context.database, files: PhotoFiles(root: config.imagesRoot))
+        try PhotoRegistry(database: context.database, files: config.photoFiles)
             .storeUpload(photo, userID: user.id, expiresIn: config.posts.uploadExpiry)
         let ref = PhotoRef(sha256: photo.sha256, thumbSHA256: photo.thumbSHA256, width: photo.width, height: photo.height)
         return JSONResponse.make(status: 201, ref.json)

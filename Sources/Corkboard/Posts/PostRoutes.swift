@@ -4,6 +4,7 @@
 enum PostRoutes {
     static func register(on router: Router) {
         router.post("/api/photos") { try PostAPI.uploadPhoto($0) }
+        router.add("PUT", "/_cluster/photos/:sha256") { try PeerPhotoHandler.put($0) }
         router.post("/api/posts") { try PostAPI.create($0) }
         router.get("/api/posts/:id") { try PostAPI.show($0) }
         router.add("PUT", "/api/posts/:id") { try PostAPI.update($0) }

@@ -12,10 +12,11 @@ import MariaDB
 /// - **files**: photos the change stores (`PostChange.store`) are written under their row lock
 ///   and removed again, before the rollback, when anything in the change throws;
 /// - **the hot-post cache on every worker**: after the commit, each touched post's generation
-///   is bumped in the host's shared table (other hosts: the cache's TTL), and so is the city
-///   generation of every city an existing post was changed in, which empties that city's cached
-///   lists (`ListingCache`) everywhere at once; a new post only appears in them, so it may take
-///   the lists' short lifetime to show;
+///   is bumped in the host's shared table, and so is the city generation of every city an
+///   existing post was changed in, which empties that city's cached lists (`ListingCache`)
+///   everywhere at once (a new post only appears in them, so it may take the lists' short
+///   lifetime to show); other hosts learn both from the change log written in the transaction
+///   (`ChangeLog`, followed by each pool master's `ChangeFollower`);
 /// - **the photos' serving**: after the commit, every photo that lost a use is deleted at once
 ///   unless something still uses it, and every photo of a hidden or restored post is withdrawn
 ///   or served again to match its uses (`PhotoRegistry.release`), so nginx answers 404 for a
@@ -47,6 +48,7 @@ public struct PostVisibility {
                 defer { writes = change.writes }
                 let value = try body(&change)
                 try SearchIndex.index(postIDs: change.posts, on: conn)
+                try ChangeLog.record(posts: change.posts, cities: change.cities, on: conn)
                 return (value, change)
             }
         }

@@ -52,7 +52,7 @@ public final class CorkboardApp: FastCGIResponder {
     /// The one way to change which posts viewers see (with this worker's cache, so every
     /// worker on the host drops what changed).
     public var visibility: PostVisibility {
-        PostVisibility(database: database, files: PhotoFiles(root: config.imagesRoot), cache: hotPosts, logger: logger)
+        PostVisibility(database: database, files: config.photoFiles, cache: hotPosts, logger: logger)
     }
 
     /// Every route of the site: each feature registers its own (see its `*Routes.swift`).
