@@ -21,5 +21,13 @@ public struct HTTPError: Error, Sendable {
         error.headers = [("Retry-After", "30")]
         return error
     }
+    /// 503 when the images folder is full: the photos (and whatever came with them) were not
+    /// stored; the condition passes once an operator frees space.
+    public static func storageFull() -> HTTPError {
+        var error = HTTPError(503, "Photos cannot be stored right now because the server is out of disk space. "
+                              + "Nothing was saved; please try again later.")
+        error.headers = [("Retry-After", "300")]
+        return error
+    }
     public static func badRequest(_ message: String, field: String? = nil) -> HTTPError { HTTPError(400, message, field: field) }
 }
