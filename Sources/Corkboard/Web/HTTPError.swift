@@ -21,6 +21,13 @@ public struct HTTPError: Error, Sendable {
         error.headers = [("Retry-After", "30")]
         return error
     }
+    /// 503 when the database could not answer this request (unreachable, or its connection lost,
+    /// which rolls back an open transaction): the request may simply be sent again.
+    public static func unavailable() -> HTTPError {
+        var error = HTTPError(503, "The site is busy or under maintenance. Please try again in a moment.")
+        error.headers = [("Retry-After", "5")]
+        return error
+    }
     /// 503 when the images folder is full: the photos (and whatever came with them) were not
     /// stored; the condition passes once an operator frees space.
     public static func storageFull() -> HTTPError {
