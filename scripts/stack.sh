@@ -107,6 +107,9 @@ UPLOADS_CONF="$VAR/corkboard-uploads.conf"
 UPLOAD_WORKERS="${CB_UPLOAD_WORKERS:-2}"
 # A post whose title holds this marker fails just before its commit (test_hooks = true only).
 TEST_FAIL_MARKER="__fail_before_commit__"
+# A post whose title holds this marker holds its transaction open before the commit, for a drill
+# to kill its database connection (test_hooks = true only).
+TEST_HOLD_MARKER="__hold_before_commit__"
 NGINX_PID="$RUN/nginx.pid"
 NGINX_CONF="$VAR/nginx.conf"
 # nginx limit_req rates for the account forms (CB_LOGIN_RATE…): production's, but generous in
@@ -490,7 +493,8 @@ log_level = info
 smtp_host = $(host_addr smtp)
 smtp_port = $SMTP_PORT
 mail_from = Corkboard <noreply@localhost>
-# Posts: test-only fault hooks (CORKBOARD_TEST_FAIL_BEFORE_COMMIT, set for the pools below).
+# Posts: test-only fault hooks (CORKBOARD_TEST_FAIL_BEFORE_COMMIT and _HOLD_BEFORE_COMMIT, set for
+# the pools below).
 test_hooks = true
 smtp_timeout = 10
 mailer_poll_interval = 1
@@ -547,7 +551,7 @@ cmd_pool_start() {
         return 0
     fi
     rm -f "$POOL_SOCK"
-    CORKBOARD_TEST_FAIL_BEFORE_COMMIT="$TEST_FAIL_MARKER" setsid "$bin" serve --config "$CONF" </dev/null >>"$LOG/pool.log" 2>&1 &
+    CORKBOARD_TEST_FAIL_BEFORE_COMMIT="$TEST_FAIL_MARKER" CORKBOARD_TEST_HOLD_BEFORE_COMMIT="$TEST_HOLD_MARKER" setsid "$bin" serve --config "$CONF" </dev/null >>"$LOG/pool.log" 2>&1 &
     echo $! >"$POOL_PID"
     wait_for_pool pool "$POOL_PID" "$POOL_SOCK" "$LOG/pool.log"
     say "pool running (pid $(cat "$POOL_PID"), socket $POOL_SOCK)"
@@ -567,6 +571,7 @@ uploads_start() {
     pid_alive "$UPLOADS_PID" serve && return 0
     rm -f "$UPLOADS_SOCK"
     CORKBOARD_LISTEN="unix:$UPLOADS_SOCK" CORKBOARD_WORKERS="$UPLOAD_WORKERS" CORKBOARD_POOL_NAME=uploads CORKBOARD_TEST_FAIL_BEFORE_COMMIT="$TEST_FAIL_MARKER" \
+        CORKBOARD_TEST_HOLD_BEFORE_COMMIT="$TEST_HOLD_MARKER" \
         setsid nice -n 10 "$bin" serve --config "$UPLOADS_CONF" </dev/null >>"$LOG/uploads.log" 2>&1 &
     echo $! >"$UPLOADS_PID"
     wait_for_pool "upload pool" "$UPLOADS_PID" "$UPLOADS_SOCK" "$LOG/uploads.log"

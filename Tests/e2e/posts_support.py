@@ -1,10 +1,20 @@
 """Helpers for the posts e2e tests: test images made with Pillow (JPEG with EXIF GPS, sized
-JPEGs, a PNG decompression bomb) and API shortcuts."""
+JPEGs, a PNG decompression bomb), API shortcuts, and `Background`, the load a drill acts under."""
 
+import collections
 import io
+import json
+import os
 import random
+import re
 import struct
+import subprocess
+import threading
+import time
 import zlib
+from pathlib import Path
+
+import requests
 
 from PIL import Image
 
@@ -106,6 +116,20 @@ def multipart_fields(fields: dict) -> list:
     return out
 
 
+def csrf(page: str) -> str:
+    """The CSRF token of the first form in an HTML page."""
+    return re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+
+
+def form_parts(token, **fields) -> list:
+    """The /post/new form's text fields, as a browser without JavaScript sends them."""
+    base = {"csrf_token": token, "photos_sent": "1", "title": f"Lamp {time.time()}", "price": "12000",
+            "city": "seoul", "neighbourhood": "mapo", "category": "furniture", "location_text": "",
+            "description": "A lamp.\n\nWorks."}
+    base.update(fields)
+    return [(k, (None, v)) for k, v in base.items()]
+
+
 def upload(session, stack, data: bytes, name: str = "p.jpg", ctype: str = "image/jpeg"):
     return session.post(stack.url("/api/photos"), files=[("photo", (name, data, ctype))], timeout=60)
 
@@ -116,3 +140,141 @@ def verified_session(stack):
     s = stack.api_login(stack.session(), email, password)
     s.email, s.password = email, password
     return s
+
+
+# ---- background load -------------------------------------------------------------------------
+
+Result = collections.namedtuple("Result", "kind started ended outcome value")
+
+
+class Background:
+    """Threads that each repeat one request until stop(), the load under which a drill acts
+    (a killed worker, a switchover, a slow client). A task is `(kind, call)`: `call()` returns
+    the response, or `(response, value)` to remember something of it (a new post's id, the
+    address signed up). Every answer is a Result with monotonic start and end times; its
+    outcome is the HTTP status or the exception's name (ConnectionError, ReadTimeout…), and
+    the task simply goes on. `max_seconds` bounds the load whatever happens."""
+
+    def __init__(self, tasks, pause: float = 0.0, max_seconds: float = 120.0):
+        self.pause = pause
+        self.deadline = time.monotonic() + max_seconds
+        self.stopping = threading.Event()
+        self.lock = threading.Lock()
+        self._results = []
+        self.threads = [threading.Thread(target=self._run, args=task, daemon=True) for task in tasks]
+
+    def __enter__(self):
+        for t in self.threads:
+            t.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.stop()
+
+    def stop(self):
+        self.stopping.set()
+        for t in self.threads:
+            t.join(60)
+
+    def _run(self, kind: str, call):
+        while not self.stopping.is_set() and time.monotonic() < self.deadline:
+            started, value = time.monotonic(), None
+            try:
+                answer = call()
+                response, value = answer if isinstance(answer, tuple) else (answer, None)
+                outcome = response.status_code
+            except requests.RequestException as exc:
+                outcome = type(exc).__name__
+            with self.lock:
+                self._results.append(Result(kind, started, time.monotonic(), outcome, value))
+            if self.pause and not self.stopping.is_set():
+                time.sleep(self.pause)
+
+    def results(self, *kinds: str) -> list:
+        """Every answer so far (of these kinds, if given), in completion order."""
+        with self.lock:
+            return [r for r in self._results if not kinds or r.kind in kinds]
+
+    def succeeded(self, *kinds: str) -> list:
+        return [r for r in self.results(*kinds) if isinstance(r.outcome, int) and 200 <= r.outcome < 300]
+
+    def failures(self, *kinds: str) -> list:
+        return [r for r in self.results(*kinds) if not (isinstance(r.outcome, int) and 200 <= r.outcome < 300)]
+
+    def outcomes(self, *kinds: str) -> dict:
+        """{outcome: count} of the failures (statuses as strings, for a JSON report)."""
+        return dict(collections.Counter(str(r.outcome) for r in self.failures(*kinds)))
+
+    def wait_for(self, count: int, timeout: float = 10.0, *kinds: str):
+        """Waits until `count` more requests than now have completed (the load really runs)."""
+        target = len(self.results(*kinds)) + count
+        deadline = time.monotonic() + timeout
+        while len(self.results(*kinds)) < target:
+            assert time.monotonic() < deadline, f"only {len(self.results(*kinds))} of {target} requests completed in {timeout}s"
+            time.sleep(0.02)
+
+
+def get_task(stack, path: str, session=None, timeout: float = 10):
+    """A task for Background: GET `path` in `session`, or with no session one connection per
+    request (as separate browsers would)."""
+    url = stack.url(path)
+    if session is not None:
+        return lambda: session.get(url, timeout=timeout)
+    return lambda: requests.get(url, verify=stack.ca_file, timeout=timeout, headers={"Connection": "close"})
+
+
+def post_task(stack, session, timeout: float = 30, **fields):
+    """A task for Background: a new post through the API as `session`'s user; value: its id."""
+    def call():
+        r = session.post(stack.url("/api/posts"), json=post_fields(**fields), timeout=timeout)
+        return r, (r.json().get("id") if r.status_code == 201 else None)
+    return call
+
+
+def signup_task(stack, timeout: float = 30):
+    """A task for Background: a sign-up through the API; value: the address signed up."""
+    session = stack.api_session()
+
+    def call():
+        address = stack.new_email("load")
+        return session.post(stack.url("/api/signup"), json={"email": address, "password": stack.new_password()},
+                            timeout=timeout), address
+    return call
+
+
+# ---- pool processes --------------------------------------------------------------------------
+
+def alive(pid: int) -> bool:
+    """True while pid exists and is not a zombie."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except (FileNotFoundError, ProcessLookupError):
+        return False
+    # The state follows the parenthesised command name, which may itself contain spaces.
+    return stat.rsplit(")", 1)[1].split()[0] not in ("Z", "X")
+
+
+def children(pid: int) -> set:
+    """The live child processes of pid (the master's workers)."""
+    found = set()
+    for path in Path(f"/proc/{pid}/task").glob("*/children"):
+        try:
+            found.update(int(p) for p in path.read_text().split())
+        except (FileNotFoundError, ProcessLookupError):
+            pass
+    if not found and alive(pid):
+        out = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True)
+        found.update(int(p) for p in out.stdout.split())
+    return {p for p in found if alive(p)}
+
+
+def pool_status(socket: str):
+    """A pool's /status as JSON (None if it does not answer 200), asked over FastCGI on its socket (so the question takes no
+    worker from nginx's side, and reaches the upload pool, which nginx sends no /status)."""
+    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "REQUEST_METHOD": "GET", "SCRIPT_NAME": "/status",
+           "REQUEST_URI": "/status?format=json", "QUERY_STRING": "format=json", "REMOTE_ADDR": "127.0.0.1"}
+    out = subprocess.run(["cgi-fcgi", "-bind", "-connect", socket], env=env,
+                         stdin=subprocess.DEVNULL, capture_output=True, timeout=10).stdout.decode(errors="replace")
+    if not out.startswith("Status: 200"):
+        return None
+    return json.loads(out.split("\r\n\r\n", 1)[1])

@@ -8,15 +8,13 @@ move. The figures (write pause, time to writable) go to var/drill/drill-report.j
 import json
 import os
 import subprocess
-import threading
 import time
 from pathlib import Path
 
 import pytest
-import requests
 
 from conftest import REPO, STACK_SCRIPT, Stack
-from posts_support import post_fields
+from posts_support import Background, get_task, post_fields, post_task, signup_task
 
 DRILL = "drill"
 # Seconds of writes before and after each operation.
@@ -69,86 +67,27 @@ def server_sql(drill, server: str, statement: str, user: str = None, password: s
     return [line.split("\t") for line in out.splitlines()]
 
 
-class WriteStream:
-    """Posts (one thread per poster session), sign-ups, and reads, until stopped. Every answer
-    is recorded with its completion time; non-2xx writes are simply tried again."""
+def write_stream(drill, posters) -> Background:
+    """Posts (one thread per poster session), sign-ups and reads, until stopped; a refused
+    write is simply tried again."""
+    tasks = [("post", post_task(drill, s)) for s in posters]
+    tasks += [("signup", signup_task(drill)), ("read", get_task(drill, "/api/search?city=lisbon", session=drill.session(), timeout=30))]
+    return Background(tasks, pause=0.02)
 
-    def __init__(self, drill, posters):
-        self.drill, self.posters = drill, posters
-        self.stopping = threading.Event()
-        self.lock = threading.Lock()
-        self.posts, self.signups, self.write_times, self.read_failures = [], [], [], []
-        self.refused = {}  # status (or exception name) -> count; the client simply tries again
-        self.reads = 0
-        self.threads = [threading.Thread(target=self._post, args=(s,), daemon=True) for s in posters]
-        self.threads += [threading.Thread(target=self._signup, daemon=True), threading.Thread(target=self._read, daemon=True)]
 
-    def __enter__(self):
-        for t in self.threads:
-            t.start()
-        return self
+def acknowledged(stream, kind: str) -> list:
+    """The post ids or sign-up addresses the stream got a 2xx for."""
+    return [r.value for r in stream.succeeded(kind)]
 
-    def __exit__(self, *exc):
-        self.stop()
 
-    def stop(self):
-        self.stopping.set()
-        for t in self.threads:
-            t.join(timeout=60)
+def writes_after(stream, t: float) -> list:
+    return [r.ended for r in stream.succeeded("post", "signup") if r.ended > t]
 
-    def _note(self, status, kind: str, value):
-        with self.lock:
-            if status in (201, 202):
-                (self.posts if kind == "post" else self.signups).append(value)
-                self.write_times.append(time.monotonic())
-            else:
-                self.refused[str(status)] = self.refused.get(str(status), 0) + 1
 
-    def _post(self, s):
-        while not self.stopping.is_set():
-            try:
-                r = s.post(self.drill.url("/api/posts"), json=post_fields(), timeout=30)
-                self._note(r.status_code, "post", r.json().get("id") if r.status_code == 201 else None)
-            except requests.RequestException as exc:
-                self._note(type(exc).__name__, "post", None)
-            if not self.stopping.is_set():
-                time.sleep(0.02)
-
-    def _signup(self):
-        with self.drill.api_session() as s:
-            while not self.stopping.is_set():
-                email = self.drill.new_email("drill")
-                try:
-                    r = s.post(self.drill.url("/api/signup"), json={"email": email, "password": self.drill.new_password()},
-                               timeout=30)
-                    self._note(r.status_code, "signup", email)
-                except requests.RequestException as exc:
-                    self._note(type(exc).__name__, "signup", None)
-                time.sleep(0.02)
-
-    def _read(self):
-        with self.drill.session() as s:
-            while not self.stopping.is_set():
-                try:
-                    r = s.get(self.drill.url("/api/search?city=lisbon"), timeout=30)
-                    ok = r.status_code == 200
-                except requests.RequestException as exc:
-                    ok, r = False, exc
-                with self.lock:
-                    self.reads += 1
-                    if not ok:
-                        self.read_failures.append(str(getattr(r, "status_code", r)))
-                time.sleep(0.01)
-
-    def writes_after(self, t: float) -> list:
-        with self.lock:
-            return [w for w in self.write_times if w > t]
-
-    def longest_gap(self, start: float, end: float) -> float:
-        """The longest time without a 2xx write between start and end."""
-        with self.lock:
-            times = sorted([start] + [w for w in self.write_times if start < w < end] + [end])
-        return max(b - a for a, b in zip(times, times[1:]))
+def longest_gap(stream, start: float, end: float) -> float:
+    """The longest time without a 2xx write between start and end."""
+    times = sorted([start] + [r.ended for r in stream.succeeded("post", "signup") if start < r.ended < end] + [end])
+    return max(b - a for a, b in zip(times, times[1:]))
 
 
 def wait_for(predicate, timeout: float, what: str):
@@ -184,37 +123,38 @@ def posters(drill):
 
 
 def test_switchover_under_writes_loses_nothing(drill, posters):
-    with WriteStream(drill, posters) as stream:
+    with write_stream(drill, posters) as stream:
         time.sleep(STREAM_SECONDS)
-        assert len(stream.write_times) >= 10, stream.refused
+        assert len(writes_after(stream, 0)) >= 10, stream.outcomes()
         t0 = time.monotonic()
         out = corkboard(drill, "db", "switchover", "--to", f"127.0.0.1:{drill.replica_port}")
         t1 = time.monotonic()
         time.sleep(STREAM_SECONDS)
         stream.stop()
-    assert len(stream.writes_after(t1)) >= 10, stream.refused
+    assert len(writes_after(stream, t1)) >= 10, stream.outcomes()
     status = corkboard(drill, "db", "status").stdout
     assert f"127.0.0.1:{drill.replica_port}  PRIMARY" in status, status
     # Every write that got a 2xx is on the new primary and, once caught up, on the old one.
     assert caught_up(drill, "primary", "replica"), status
-    want = (len(stream.posts), len(stream.signups))
-    assert present(drill, "replica", stream.posts, stream.signups) == want
-    assert present(drill, "primary", stream.posts, stream.signups) == want
-    assert stream.read_failures == [], stream.read_failures
+    posts, signups = acknowledged(stream, "post"), acknowledged(stream, "signup")
+    want = (len(posts), len(signups))
+    assert present(drill, "replica", posts, signups) == want
+    assert present(drill, "primary", posts, signups) == want
+    assert stream.failures("read") == [], stream.failures("read")
     # The old primary is read-only and replicates; the app's account cannot write there.
     assert server_sql(drill, "primary", "SELECT @@read_only")[0][0] == "1"
-    pause = stream.longest_gap(t0 - 1, t1 + 1)
+    pause = longest_gap(stream, t0 - 1, t1 + 1)
     assert pause < 5, f"writes paused {pause:.2f}s"
     drill.report["switchover"] = {
         "command": out.stdout.strip(), "command_seconds": round(t1 - t0, 3), "longest_gap_between_2xx_writes": round(pause, 3),
-        "writes_2xx": {"posts": want[0], "signups": want[1]}, "writes_refused_and_retried": stream.refused,
-        "reads": stream.reads, "read_failures": 0}
+        "writes_2xx": {"posts": want[0], "signups": want[1]}, "writes_refused_and_retried": stream.outcomes("post", "signup"),
+        "reads": len(stream.results("read")), "read_failures": 0}
 
 
 def test_failover_after_kill_9_fences_and_rejoins_the_old_primary(drill, posters):
     # After the switchover the stack's "replica" server is the primary.
     old_pid = int(Path(drill.env["CB_REPLICA_PIDFILE"]).read_text().strip())
-    with WriteStream(drill, posters) as stream:
+    with write_stream(drill, posters) as stream:
         time.sleep(STREAM_SECONDS)
         t_kill = time.monotonic()
         os.kill(old_pid, 9)
@@ -222,11 +162,11 @@ def test_failover_after_kill_9_fences_and_rejoins_the_old_primary(drill, posters
         # primary answers, so it is also safe to run on a mere suspicion.
         out = corkboard(drill, "db", "failover")
         t_promoted = time.monotonic()
-        wait_for(lambda: len(stream.writes_after(t_promoted)) >= 10, 60, "writes on the new primary")
+        wait_for(lambda: len(writes_after(stream, t_promoted)) >= 10, 60, "writes on the new primary")
         stream.stop()
     # Writes were impossible for the longest stretch without a 2xx write after the kill (one
     # in flight may still have been answered just after it).
-    writable_after = stream.longest_gap(t_kill, time.monotonic())
+    writable_after = longest_gap(stream, t_kill, time.monotonic())
     assert writable_after < 30, f"writes resumed after {writable_after:.1f}s"
     status = corkboard(drill, "db", "status").stdout
     assert f"127.0.0.1:{drill.primary_port}  PRIMARY" in status, status
@@ -241,11 +181,12 @@ def test_failover_after_kill_9_fences_and_rejoins_the_old_primary(drill, posters
     assert refused.returncode != 0 and "read-only" in refused.stderr, refused.stderr
 
     rejoin = corkboard(drill, "db", "rejoin", f"127.0.0.1:{drill.replica_port}", check=False)
-    lost_posts = len(stream.posts) - present(drill, "primary", stream.posts, [])[0]
+    posts = acknowledged(stream, "post")
+    lost_posts = len(posts) - present(drill, "primary", posts, [])[0]
     drill.report["failover"] = {
         "command": out.stdout.strip().splitlines()[0], "seconds_without_a_2xx_write_after_the_kill": round(writable_after, 3),
         "command_seconds": round(t_promoted - t_kill, 3), "acknowledged_posts_lost": lost_posts,
-        "writes_refused_and_retried": stream.refused, "read_failures": len(stream.read_failures),
+        "writes_refused_and_retried": stream.outcomes("post", "signup"), "read_failures": len(stream.failures("read")),
         "rejoin": (rejoin.stdout or rejoin.stderr).strip()}
     if rejoin.returncode != 0:
         # Asynchronous replication: the old primary logged transactions the replica never got.

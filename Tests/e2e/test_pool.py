@@ -6,7 +6,6 @@ checks what the site's users would see. Destructive drills leave the pool runnin
 (the `pool` fixture restarts it with `stack.pool_start()`), whatever their outcome.
 """
 
-import json
 import os
 import re
 import signal
@@ -18,36 +17,14 @@ from pathlib import Path
 import pytest
 import requests
 
+from posts_support import Background, alive, children, get_task, pool_status
+
 LOAD_THREADS = 4          # at most the stack's worker count, so no request waits in the backlog
 REQUEST_TIMEOUT = 10      # seconds, per request
 MAX_LOAD_SECONDS = 60     # a load never runs longer than this, whatever happens
 
 
 # --- processes --------------------------------------------------------------------------------
-
-def alive(pid: int) -> bool:
-    """True while pid exists and is not a zombie."""
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-    except (FileNotFoundError, ProcessLookupError):
-        return False
-    # The state follows the parenthesised command name, which may itself contain spaces.
-    return stat.rsplit(")", 1)[1].split()[0] not in ("Z", "X")
-
-
-def children(pid: int) -> set:
-    """The live child processes of pid (the master's workers)."""
-    found = set()
-    for path in Path(f"/proc/{pid}/task").glob("*/children"):
-        try:
-            found.update(int(p) for p in path.read_text().split())
-        except (FileNotFoundError, ProcessLookupError):
-            pass
-    if not found and alive(pid):
-        out = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True)
-        found.update(int(p) for p in out.stdout.split())
-    return {p for p in found if alive(p)}
-
 
 def worker_processes(stack) -> set:
     """Every process running as a worker of this stack, whoever its parent is (orphans too)."""
@@ -86,62 +63,12 @@ def wait_for_workers(stack, count: int, timeout: float = 15.0) -> set:
     return children(pid)
 
 
-# --- load -------------------------------------------------------------------------------------
+# --- load ----------------------------------------------------------------------------------------
 
-class Load:
-    """A few threads sending GETs to one path until stopped; records every outcome.
-
-    Each result is (started, ended, outcome) with monotonic times; outcome is the HTTP status
-    or the name of the exception (ConnectionError, ReadTimeout…).
-    """
-
-    def __init__(self, stack, path: str, threads: int = LOAD_THREADS):
-        self.stack = stack
-        self.path = path
-        self.threads = [threading.Thread(target=self._run, daemon=True) for _ in range(threads)]
-        self.stop_event = threading.Event()
-        self.lock = threading.Lock()
-        self.results = []
-        self.deadline = time.monotonic() + MAX_LOAD_SECONDS
-
-    def __enter__(self):
-        for t in self.threads:
-            t.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.stop()
-
-    def stop(self):
-        self.stop_event.set()
-        for t in self.threads:
-            t.join(REQUEST_TIMEOUT + 5)
-
-    def _run(self):
-        # One connection per request (no session reuse), as separate browsers would.
-        url = self.stack.url(self.path)
-        while not self.stop_event.is_set() and time.monotonic() < self.deadline:
-            started = time.monotonic()
-            try:
-                r = requests.get(url, verify=self.stack.ca_file, timeout=REQUEST_TIMEOUT,
-                                 headers={"Connection": "close"})
-                outcome = r.status_code
-            except requests.RequestException as exc:
-                outcome = type(exc).__name__
-            with self.lock:
-                self.results.append((started, time.monotonic(), outcome))
-
-    def snapshot(self):
-        with self.lock:
-            return list(self.results)
-
-    def wait_for(self, count: int, timeout: float = 10.0):
-        """Waits until `count` requests have completed (the load is really running)."""
-        assert wait_until(lambda: len(self.snapshot()) >= count, timeout), \
-            f"only {len(self.snapshot())} requests completed in {timeout}s"
-
-    def failures(self):
-        return [r for r in self.snapshot() if r[2] != 200]
+def healthz_load(stack, threads: int = LOAD_THREADS) -> Background:
+    """A few threads sending GET /healthz, each on a new connection, until stopped."""
+    return Background([("healthz", get_task(stack, "/healthz", timeout=REQUEST_TIMEOUT))] * threads,
+                      max_seconds=MAX_LOAD_SECONDS)
 
 
 # --- fixtures ---------------------------------------------------------------------------------
@@ -167,11 +94,11 @@ def test_killed_worker_is_replaced_under_load(pool):
     master = master_pid(pool)
     before = wait_for_workers(pool, configured_workers(pool))
     victim = sorted(before)[0]
-    with Load(pool, "/healthz") as load:
+    with healthz_load(pool) as load:
         load.wait_for(20)
         os.kill(victim, signal.SIGKILL)
         replaced = wait_until(lambda: victim not in children(master) and len(children(master)) == len(before), 10)
-        load.wait_for(len(load.snapshot()) + 20)
+        load.wait_for(20)
     after = children(master)
     assert replaced, f"worker {victim} was not replaced: {sorted(after)}"
     assert after - before, "no new worker pid appeared"
@@ -182,30 +109,23 @@ def test_killed_worker_is_replaced_under_load(pool):
 def test_sighup_rolls_every_worker_without_a_failed_request(pool):
     master = master_pid(pool)
     before = wait_for_workers(pool, configured_workers(pool))
-    with Load(pool, "/healthz") as load:
+    with healthz_load(pool) as load:
         load.wait_for(20)
         os.kill(master, signal.SIGHUP)
         rolled = wait_until(lambda: not (children(master) & before) and len(children(master)) == len(before), 60)
         # Keep the load on a moment after the last replacement.
-        load.wait_for(len(load.snapshot()) + 20)
+        load.wait_for(20)
     after = children(master)
     assert rolled, f"not every worker was replaced: before {sorted(before)}, after {sorted(after)}"
     assert alive(master), "SIGHUP must not stop the master"
-    assert load.failures() == [], f"{len(load.failures())} of {len(load.snapshot())} requests failed"
-    assert len(load.snapshot()) >= 40
+    assert load.failures() == [], f"{len(load.failures())} of {len(load.results())} requests failed"
+    assert len(load.results()) >= 40
 
 
 def busy_with(stack, path: str) -> bool:
-    """True when a worker of the main pool is serving `path` right now (its scoreboard, asked
-    over FastCGI directly so the question takes no worker from nginx's side)."""
-    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "REQUEST_METHOD": "GET", "SCRIPT_NAME": "/status",
-           "REQUEST_URI": "/status?format=json", "QUERY_STRING": "format=json", "REMOTE_ADDR": "127.0.0.1"}
-    out = subprocess.run(["cgi-fcgi", "-bind", "-connect", stack.pool_socket], env=env,
-                         stdin=subprocess.DEVNULL, capture_output=True, timeout=10).stdout.decode(errors="replace")
-    if not out.startswith("Status: 200"):
-        return False
-    workers = json.loads(out.split("\r\n\r\n", 1)[1])["workers"]
-    return any(w["state"] == "busy" and path in w["current"] for w in workers)
+    """True when a worker of the main pool is serving `path` right now."""
+    status = pool_status(stack.pool_socket)
+    return status is not None and any(w["state"] == "busy" and path in w["current"] for w in status["workers"])
 
 
 class HeldRequest(threading.Thread):
@@ -237,7 +157,7 @@ def test_sigterm_drains_in_flight_requests_then_exits(pool):
     master = master_pid(pool)
     workers = wait_for_workers(pool, configured_workers(pool))
     held = HeldRequest(pool, hold=2.5)
-    with Load(pool, "/healthz", threads=min(LOAD_THREADS, len(workers)) - 1) as load:
+    with healthz_load(pool, threads=min(LOAD_THREADS, len(workers)) - 1) as load:
         load.wait_for(10)
         held.start()
         # The drain is only tested if a worker is mid-request when the signal arrives.
@@ -254,9 +174,9 @@ def test_sigterm_drains_in_flight_requests_then_exits(pool):
         f"workers left behind: {sorted(worker_processes(pool))}"
     # Requests sent before the signal had a worker (threads < workers), so they must all have
     # completed; requests sent afterwards may be refused, the socket is gone.
-    before = [r for r in load.snapshot() if r[0] < term_at - 0.05]
+    before = [r for r in load.results() if r.started < term_at - 0.05]
     assert before, "no request was sent before SIGTERM"
-    failed = [r for r in before if r[2] != 200]
+    failed = [r for r in before if r.outcome != 200]
     assert failed == [], f"{len(failed)} requests sent before SIGTERM failed: {failed}"
     # A clean drain closes the listen socket and removes its file (a crash would leave it).
     assert not Path(pool.pool_socket).exists(), "the drained master left its socket file behind"

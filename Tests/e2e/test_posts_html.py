@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from posts_support import jpeg
+from posts_support import csrf, form_parts, jpeg
 
 
 @pytest.fixture
@@ -21,18 +21,6 @@ def poster(stack):
     s.email, s.password = email, password
     yield s
     s.close()
-
-
-def csrf(page: str) -> str:
-    return re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
-
-
-def form_parts(token, **fields):
-    base = {"csrf_token": token, "photos_sent": "1", "title": f"Lamp {time.time()}", "price": "12000",
-            "city": "seoul", "neighbourhood": "mapo", "category": "furniture", "location_text": "",
-            "description": "A lamp.\n\nWorks."}
-    base.update(fields)
-    return [(k, (None, v)) for k, v in base.items()]
 
 
 def test_form_without_javascript_posts_everything_at_once(stack, poster):

@@ -136,11 +136,16 @@ public struct PhotoFiles: Sendable {
     }
 }
 
-/// A file-system failure while storing a photo (the log gets the details; the client a 500).
+/// A file-system failure while storing a photo (the log gets the details; the client a 500,
+/// or a 503 when the images folder is full: see `isOutOfSpace`).
 public struct PhotoFileError: Error, CustomStringConvertible {
     public var call: String
     public var path: String
     public var code: Int32
+
+    /// The images folder's file system (or the user's quota) is full: a state of the host that
+    /// passes once space is freed, not a fault of the request.
+    public var isOutOfSpace: Bool { code == ENOSPC || code == EDQUOT }
 
     static func system(_ call: String, _ path: String, _ code: Int32) -> PhotoFileError {
         PhotoFileError(call: call, path: path, code: code)

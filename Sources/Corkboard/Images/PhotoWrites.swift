@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import MariaDB
 
 /// The photos one request stores, inside the transaction that uses them, and the undo of
@@ -41,8 +42,14 @@ struct PhotoWrites {
             VALUES (\(photo.sha256), \(photo.thumbSHA256), \(photo.width), \(photo.height), \(photo.display.count))
             ON DUPLICATE KEY UPDATE last_used_at = CURRENT_TIMESTAMP(6)
             """)
-        if try files.write(photo.display, sha256: photo.sha256) { created.append(photo.sha256) }
-        if try files.write(photo.thumb, sha256: photo.thumbSHA256) { created.append(photo.thumbSHA256) }
+        do {
+            if try files.write(photo.display, sha256: photo.sha256) { created.append(photo.sha256) }
+            if try files.write(photo.thumb, sha256: photo.thumbSHA256) { created.append(photo.thumbSHA256) }
+        } catch let error as PhotoFileError where error.isOutOfSpace {
+            // The poster is told to come back later (their form refilled); operators read why.
+            Logger(label: "corkboard.photos").critical("images folder full: photo not stored", metadata: ["error": "\(error)"])
+            throw HTTPError.storageFull()
+        }
         // A second host has both files before the transaction commits (and the client hears
         // of it); the peer's copy of a rolled-back write has no row, so its collector sweeps it.
         try files.peers.push(photo.display, sha256: photo.sha256)

@@ -21,10 +21,8 @@ enum PostFormHandler {
         do {
             if let problem = read.problem { throw problem }
             id = try PostAPI.writer(context).create(user: user, fields: read.fields)
-        } catch let error as HTTPError where error.status < 500 {
-            return try PostFormView.render(context, action: "/post/new", heading: "New post",
-                                           values: .init(form: read.form, keeping: try kept(context, read)),
-                                           error: error, status: error.status)
+        } catch let error as HTTPError {
+            return try refilled(context, action: "/post/new", heading: "New post", read, error)
         }
         return try FastCGIResponse.redirect(to: "/post/\(id)")
     }
@@ -43,10 +41,8 @@ enum PostFormHandler {
         do {
             if let problem = read.problem { throw problem }
             try PostAPI.writer(context).update(post.id, user: user, fields: read.fields)
-        } catch let error as HTTPError where error.status < 500 {
-            return try PostFormView.render(context, action: "/post/\(post.id)/edit", heading: "Edit post",
-                                           values: .init(form: read.form, keeping: try kept(context, read)),
-                                           error: error, status: error.status)
+        } catch let error as HTTPError {
+            return try refilled(context, action: "/post/\(post.id)/edit", heading: "Edit post", read, error)
         }
         return try FastCGIResponse.redirect(to: "/post/\(post.id)")
     }
@@ -78,6 +74,18 @@ enum PostFormHandler {
             throw HTTPError(403, "Only the poster (or a moderator) can change this post.")
         }
         return post
+    }
+
+    /// The form again with what the poster sent and why it was refused: any refusal meant for
+    /// people, a 4xx or a 503 that passes (the images folder full, the primary down), so the
+    /// text they typed is never lost; its Retry-After goes along.
+    static func refilled(_ context: RequestContext, action: String, heading: String,
+                         _ read: PostRequestReader.Result, _ error: HTTPError) throws -> FastCGIResponse {
+        var response = try PostFormView.render(context, action: action, heading: heading,
+                                               values: .init(form: read.form, keeping: try kept(context, read)),
+                                               error: error, status: error.status)
+        for (name, value) in error.headers where name == "Retry-After" { try? response.setHeader(name, value) }
+        return response
     }
 
     /// Photos a failed submit referred to by id that still exist, to show again.

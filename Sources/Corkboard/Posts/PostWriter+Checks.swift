@@ -100,16 +100,31 @@ extension PostWriter {
         }
     }
 
-    /// Test-only fault injection: with `test_hooks = true`, a post whose title contains the
-    /// value of CORKBOARD_TEST_FAIL_BEFORE_COMMIT fails after its files are written, before
-    /// its transaction commits.
-    func failIfTestHookAsks(title: String) throws {
-        guard config.posts.testHooks,
-              let marker = ProcessInfo.processInfo.environment["CORKBOARD_TEST_FAIL_BEFORE_COMMIT"], !marker.isEmpty,
-              title.contains(marker) else { return }
-        logger.warning("test hook: failing before commit", metadata: ["title": "\(title)"])
-        throw TestHookFailure()
+    /// Test-only fault injection (`test_hooks = true` only), after the post's rows are written
+    /// and before its transaction commits. A title containing CORKBOARD_TEST_HOLD_BEFORE_COMMIT
+    /// holds the transaction open in `SELECT SLEEP(…)` on its own connection, so a drill can
+    /// kill that connection's server-side thread mid-transaction (the sleep ends after
+    /// `testHoldSeconds` if nobody does, and the post commits); one containing
+    /// CORKBOARD_TEST_FAIL_BEFORE_COMMIT fails after its files are written.
+    func runTestHooks(_ conn: Transaction, title: String) throws {
+        guard config.posts.testHooks else { return }
+        let env = ProcessInfo.processInfo.environment
+        func marked(_ name: String) -> Bool {
+            guard let marker = env[name], !marker.isEmpty else { return false }
+            return title.contains(marker)
+        }
+        if marked("CORKBOARD_TEST_HOLD_BEFORE_COMMIT") {
+            logger.warning("test hook: holding the transaction open", metadata: ["title": "\(title)"])
+            _ = try conn.query("SELECT SLEEP(\(Self.testHoldSeconds)) AS held")
+        }
+        if marked("CORKBOARD_TEST_FAIL_BEFORE_COMMIT") {
+            logger.warning("test hook: failing before commit", metadata: ["title": "\(title)"])
+            throw TestHookFailure()
+        }
     }
+
+    /// Below `db_read_timeout`'s default, so the hold ends on the server's side, not the client's.
+    static let testHoldSeconds = 8
 }
 
 /// The injected failure (answered like any internal error: 500, nothing leaked).

@@ -21,7 +21,7 @@ public struct PostsConfig: Sendable {
     public var photoGCGrace: Int
     /// New posts per user in 24 hours.
     public var postsPerDay: Int
-    /// Test-only hooks (CORKBOARD_TEST_FAIL_BEFORE_COMMIT, the X-Corkboard-Worker header); never
+    /// Test-only hooks (CORKBOARD_TEST_FAIL_/HOLD_BEFORE_COMMIT, the X-Corkboard-Worker header); never
     /// on in production.
     public var testHooks: Bool
 

@@ -177,7 +177,7 @@ public final class CorkboardApp: FastCGIResponder {
             if database.primaryMarkedDown, !["GET", "HEAD"].contains(context.request.method) {
                 return errorResponse(.readOnly(), context)
             }
-            return errorResponse(HTTPError(503, "The site is busy or under maintenance. Please try again in a moment."), context)
+            return errorResponse(.unavailable(), context)
         } catch {
             // Internals go to the log only (a database error names its statement's call site);
             // the client gets a generic page.

@@ -21,5 +21,20 @@ public struct HTTPError: Error, Sendable {
         error.headers = [("Retry-After", "30")]
         return error
     }
+    /// 503 when the database could not answer this request (unreachable, or its connection lost,
+    /// which rolls back an open transaction): the request may simply be sent again.
+    public static func unavailable() -> HTTPError {
+        var error = HTTPError(503, "The site is busy or under maintenance. Please try again in a moment.")
+        error.headers = [("Retry-After", "5")]
+        return error
+    }
+    /// 503 when the images folder is full: the photos (and whatever came with them) were not
+    /// stored; the condition passes once an operator frees space.
+    public static func storageFull() -> HTTPError {
+        var error = HTTPError(503, "Photos cannot be stored right now because the server is out of disk space. "
+                              + "Nothing was saved; please try again later.")
+        error.headers = [("Retry-After", "300")]
+        return error
+    }
     public static func badRequest(_ message: String, field: String? = nil) -> HTTPError { HTTPError(400, message, field: field) }
 }
