@@ -4,7 +4,7 @@
 SHELL := /bin/bash
 STACK := scripts/stack.sh
 
-.PHONY: demo stop test contract bench bench-metrics bench-backup build deps clean status logs
+.PHONY: demo stop test contract fuzz bench bench-metrics bench-backup build deps clean status logs
 
 demo: deps build
 	@CB_STACK=demo $(STACK) start
@@ -43,6 +43,11 @@ test: deps build
 contract: deps build
 	@scripts/contract.sh
 
+# libFuzzer over every parser of outside bytes, FUZZ_SECONDS per target (default 60); new corpus
+# entries are merged into Tests/Fuzz/corpus/, crashes minimized into Tests/Fuzz/regressions/.
+fuzz:
+	@scripts/fuzz.sh
+
 # wrk through nginx: GET /healthz and a static file, 16 connections, 10 s each.
 bench: deps build
 	@scripts/bench.sh
@@ -59,4 +64,4 @@ clean:
 	-@CB_STACK=demo $(STACK) stop
 	-@CB_STACK=test $(STACK) stop
 	-@CB_STACK=bench $(STACK) stop
-	rm -rf .build var/demo var/test var/bench
+	rm -rf .build .build-fuzz var/demo var/test var/bench
