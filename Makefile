@@ -4,7 +4,7 @@
 SHELL := /bin/bash
 STACK := scripts/stack.sh
 
-.PHONY: demo stop test contract bench bench-metrics bench-backup build deps clean status logs cluster cluster-stop cluster-status
+.PHONY: demo stop test contract fuzz bench bench-metrics bench-backup build deps clean status logs cluster cluster-stop cluster-status
 
 demo: deps build
 	@CB_STACK=demo $(STACK) start
@@ -55,6 +55,11 @@ test: deps build
 contract: deps build
 	@scripts/contract.sh
 
+# libFuzzer over every parser of outside bytes, FUZZ_SECONDS per target (default 60); new corpus
+# entries are merged into Tests/Fuzz/corpus/, crashes minimized into Tests/Fuzz/regressions/.
+fuzz:
+	@scripts/fuzz.sh
+
 # One table (issue 12): post pages, listings, search shapes at 1 M and 100 k posts and the mixed
 # load, each beside a bare libfcgi responder and nginx's static file of the same size, the
 # workers' memory, and callgrind's instructions per request. The first run loads the corpus
@@ -75,4 +80,4 @@ clean:
 	-@CB_STACK=test $(STACK) stop
 	-@CB_STACK=bench $(STACK) stop
 	-@scripts/cluster.sh stop
-	rm -rf .build var/demo var/test var/bench var/cluster var/cluster-*
+	rm -rf .build .build-fuzz var/demo var/test var/bench var/cluster var/cluster-*

@@ -1,6 +1,13 @@
 // swift-tools-version:6.0
 import PackageDescription
 
+// The libFuzzer harness exists only in the fuzz build (`make fuzz`: CORKBOARD_FUZZ=1, its own
+// build path, -sanitize=fuzzer,address), since it has no `main` of its own.
+let fuzzTargets: [Target] = Context.environment["CORKBOARD_FUZZ"] == nil ? [] : [
+    .target(name: "CFuzzDriver"),
+    .executableTarget(name: "CorkboardFuzz", dependencies: ["Corkboard", "CFuzzDriver"]),
+]
+
 let package = Package(
     name: "Corkboard",
     platforms: [.macOS(.v14)],
@@ -41,5 +48,5 @@ let package = Package(
         .testTarget(name: "FastCGITests", dependencies: ["FastCGI"]),
         .testTarget(name: "MariaDBTests", dependencies: ["MariaDB"]),
         .testTarget(name: "CorkboardTests", dependencies: ["Corkboard", "MariaDB", "FastCGI"]),
-    ]
+    ] + fuzzTargets
 )

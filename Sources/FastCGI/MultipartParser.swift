@@ -141,10 +141,13 @@ public final class MultipartParser {
             state = .headers
             return true
         case .headers:
-            guard let end = find([0x0D, 0x0A, 0x0D, 0x0A], from: start) else {
+            let headerEnd = find([0x0D, 0x0A, 0x0D, 0x0A], from: start)
+            // A delimiter before the blank line ends the part there: it had no headers block.
+            // Checked before taking the headers, or a body that arrived whole would read a later
+            // part's blank line as this one's, and the same bytes in chunks would be refused.
+            if find(delimiter, from: start, before: headerEnd ?? .max) != nil { throw .missingHeaders }
+            guard let end = headerEnd else {
                 if buffer.count - start > limits.maxHeaderBytes { throw .headersTooLarge }
-                // A part whose content starts right away has no blank line: no headers at all.
-                if find(delimiter, from: start) != nil { throw .missingHeaders }
                 return false
             }
             guard end - start <= limits.maxHeaderBytes else { throw .headersTooLarge }
@@ -179,9 +182,10 @@ public final class MultipartParser {
         return true
     }
 
-    private func find(_ needle: [UInt8], from: Int) -> Int? {
+    /// Where `needle` first starts at or after `from` and before `before`.
+    private func find(_ needle: [UInt8], from: Int, before: Int = .max) -> Int? {
         let first = needle[0]
-        let last = buffer.count - needle.count
+        let last = min(buffer.count - needle.count, before - 1)
         guard last >= from else { return nil }
         return buffer.withUnsafeBufferPointer { buf -> Int? in
             var i = from

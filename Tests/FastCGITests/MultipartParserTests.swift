@@ -92,6 +92,15 @@ import Testing
         #expect(throws: MultipartError.missingHeaders) { try parse(noBlankLine) }
     }
 
+    /// A part's headers end at the next delimiter even when a later part has the blank line:
+    /// the same refusal whether the body arrives whole or a byte at a time.
+    @Test(arguments: [1, 64 * 1024])
+    func headersNeverRunAcrossADelimiter(chunk: Int) {
+        let spanning = Array(("--\(boundary)\r\nContent-Disposition: form-data; name=\"a\"\r\n--\(boundary): x\r\n\r\n"
+            + "v\r\n--\(boundary)--\r\n").utf8)
+        #expect(throws: MultipartError.missingHeaders) { try parse(spanning, chunk: chunk) }
+    }
+
     @Test func refusesTooManyParts() throws {
         let many = body((0..<11).map { ("f\($0)", nil, Array("v".utf8)) })
         #expect(throws: MultipartError.tooManyParts(limit: 10)) { try parse(many, limits: .init(maxParts: 10)) }

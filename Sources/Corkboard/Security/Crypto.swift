@@ -106,11 +106,15 @@ public enum Base64URL {
         return String(decoding: out, as: UTF8.self)
     }
 
-    /// nil for anything that is not canonical unpadded base64url.
+    /// nil for anything that is not canonical unpadded base64url. Foundation ignores the unused
+    /// low bits of the last character ("AB" and "AA" both give [0]), so a token, a signature or
+    /// a signed cursor would have several spellings that all verify: only the one `encode`
+    /// writes is accepted.
     public static func decode(_ text: String) -> [UInt8]? {
         guard text.utf8.allSatisfy({ $0 == 45 || $0 == 95 || (48...57).contains($0) || (65...90).contains($0) || (97...122).contains($0) }) else { return nil }
         var s = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
         while s.utf8.count % 4 != 0 { s += "=" }
-        return Data(base64Encoded: s).map { Array($0) }
+        guard let bytes = Data(base64Encoded: s).map({ Array($0) }), encode(bytes) == text else { return nil }
+        return bytes
     }
 }
