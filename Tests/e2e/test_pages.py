@@ -242,3 +242,61 @@ def test_stylesheet_and_scripts_have_content_hashed_names_with_long_caching(stac
             r = s.get(stack.url(link), timeout=10)
             assert r.status_code == 200 and r.content == body
             assert r.headers["cache-control"] == "public, max-age=31536000, immutable"
+
+
+def test_listing_first_screen_stays_light(stack, page_browser):
+    """Bytes a fresh visitor fetches for a list's first screen (lazy images below the fold are
+    not fetched), by kind, written to weights.json; CSS and JS stay small."""
+    driver = page_browser
+    OUT.mkdir(parents=True, exist_ok=True)
+    weights = {}
+    for view in ("list", "gallery"):
+        for width in WIDTHS:
+            set_width(driver, width)
+            driver.execute_cdp_cmd("Network.enable", {})
+            driver.execute_cdp_cmd("Network.setCacheDisabled", {"cacheDisabled": True})
+            driver.get(stack.url("/lisbon" + ("?view=gallery" if view == "gallery" else "")))
+            time.sleep(1.0)   # the first screen's lazy images start once laid out
+            entries = driver.execute_script(
+                "const n = performance.getEntriesByType('navigation')[0];"
+                "return [{kind: 'html', bytes: n.encodedBodySize}].concat(performance.getEntriesByType('resource').map(r => ({"
+                "kind: r.initiatorType === 'img' ? 'images' : r.name.endsWith('.css') ? 'css' : r.name.endsWith('.js') ? 'js' : r.initiatorType,"
+                "bytes: r.encodedBodySize})))")
+            totals = {}
+            for e in entries:
+                totals[e["kind"]] = totals.get(e["kind"], 0) + e["bytes"]
+            totals["images_count"] = sum(1 for e in entries if e["kind"] == "images")
+            weights[f"{view} {width}"] = totals
+            driver.execute_cdp_cmd("Network.setCacheDisabled", {"cacheDisabled": False})
+    (OUT / "weights.json").write_text(json.dumps(weights, indent=2, sort_keys=True))
+    for totals in weights.values():
+        assert totals.get("css", 0) < 20_000 and totals.get("js", 0) < 10_000, weights
+
+
+def test_gallery_thumbnails_reach_each_photo_without_javascript(stack, ten_photo_post):
+    """A browser with JavaScript off: no script ran (no buttons, no counter), and following a
+    thumbnail's link brings that photo into the strip."""
+    import shutil
+    if not (shutil.which("/usr/bin/chromium") and shutil.which("/usr/bin/chromedriver")):
+        pytest.skip("chromium and chromium-driver are not installed")
+    from selenium import webdriver
+    from selenium.webdriver.chrome.options import Options
+    from selenium.webdriver.chrome.service import Service
+    options = Options()
+    options.binary_location = "/usr/bin/chromium"
+    for arg in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
+                "--ignore-certificate-errors", "--window-size=1024,900"):
+        options.add_argument(arg)
+    options.add_experimental_option("prefs", {"profile.managed_default_content_settings.javascript": 2})
+    driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+    try:
+        driver.get(stack.url(ten_photo_post))
+        assert not driver.find_elements(By.CSS_SELECTOR, ".gallery-controls"), "the script ran: JavaScript is not off"
+        for n in (7, 3, 10):
+            driver.find_element(By.CSS_SELECTOR, f'.thumbs a[href="#photo-{n}"]').click()
+            WebDriverWait(driver, 10).until(lambda d: d.execute_script(
+                f"const s = document.querySelector('.gallery .slides'), p = document.getElementById('photo-{n}');"
+                "return Math.abs(p.offsetLeft - s.offsetLeft - s.scrollLeft) < 2"))
+            assert driver.current_url.endswith(f"#photo-{n}")
+    finally:
+        driver.quit()
