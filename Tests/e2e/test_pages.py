@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO, click_and_wait_for_page
+from conftest import REPO, chrome, click_and_wait_for_page
 from test_search import City, now_utc
 
 selenium = pytest.importorskip("selenium")
@@ -276,19 +276,7 @@ def test_listing_first_screen_stays_light(stack, page_browser):
 def test_gallery_thumbnails_reach_each_photo_without_javascript(stack, ten_photo_post):
     """A browser with JavaScript off: no script ran (no buttons, no counter), and following a
     thumbnail's link brings that photo into the strip."""
-    import shutil
-    if not (shutil.which("/usr/bin/chromium") and shutil.which("/usr/bin/chromedriver")):
-        pytest.skip("chromium and chromium-driver are not installed")
-    from selenium import webdriver
-    from selenium.webdriver.chrome.options import Options
-    from selenium.webdriver.chrome.service import Service
-    options = Options()
-    options.binary_location = "/usr/bin/chromium"
-    for arg in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
-                "--ignore-certificate-errors", "--window-size=1024,900"):
-        options.add_argument(arg)
-    options.add_experimental_option("prefs", {"profile.managed_default_content_settings.javascript": 2})
-    driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+    driver = chrome({"profile.managed_default_content_settings.javascript": 2})
     try:
         driver.get(stack.url(ten_photo_post))
         assert not driver.find_elements(By.CSS_SELECTOR, ".gallery-controls"), "the script ran: JavaScript is not off"
