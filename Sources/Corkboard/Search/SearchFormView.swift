@@ -41,8 +41,7 @@ struct SearchFormView {
         return """
             <form class="search-form" role="search" method="get" action="/\(city.slug)/search">
             \(problem.message(class: "error"))
-            <div class="query"><label class="visually-hidden" for="search-q">Search \(city.name)</label>
-            <input type="search" id="search-q" name="q" value="\(value("q"))" maxlength="\(SearchQuery.maxLength)" placeholder="Search \(city.name)" aria-label="Search \(city.name)"\(problem.attributes("q"))>
+            <div class="query"><input type="search" id="search-q" name="q" value="\(value("q"))" maxlength="\(SearchQuery.maxLength)" placeholder="Search \(city.name)" aria-label="Search \(city.name)"\(problem.attributes("q"))>
             <button type="submit">Search</button></div>
             <details class="filters"\(open)><summary>Filters\(count)</summary>
             <div class="filter-grid">
