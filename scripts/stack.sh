@@ -128,6 +128,7 @@ APT_PACKAGES=(
     build-essential pkg-config libfcgi-dev libfcgi-bin libmariadb-dev mariadb-server mariadb-client mariadb-backup
     nginx-light libssl-dev openssl wrk chromium chromium-driver python3-venv libvips-dev
     libargon2-dev libcurl4-openssl-dev systemd curl ca-certificates gettext-base util-linux
+    fonts-dejavu-core
     prometheus prometheus-alertmanager prometheus-node-exporter prometheus-blackbox-exporter python3-yaml
     haproxy iproute2
 )

@@ -83,6 +83,57 @@ int cb_vips_jpegsave(void *in, int quality, void **buf, size_t *len) {
                                 "optimize_coding", TRUE, NULL);
 }
 
+int cb_vips_sample(int width, int height, const double from[3], const double to[3], const char *markup, void **out) {
+    // Every intermediate image belongs to `scope` and goes with it.
+    VipsObject *scope = VIPS_OBJECT(vips_image_new());
+    VipsImage **t = (VipsImage **)vips_object_local_array(scope, 16);
+    double span = (double)(width + height);
+    double ink[3] = { 255, 255, 255 };
+    double disc[3];
+    for (int i = 0; i < 3; i++) disc[i] = from[i] + (255 - from[i]) * 0.35;
+    int rc =
+        // t = (x + y) / (width + height), 0 at the top left to 1 at the bottom right.
+        vips_xyz(&t[0], width, height, NULL) ||
+        vips_extract_band(t[0], &t[1], 0, NULL) ||
+        vips_extract_band(t[0], &t[2], 1, NULL) ||
+        vips_add(t[1], t[2], &t[3], NULL) ||
+        vips_linear1(t[3], &t[4], 1.0 / span, 0, NULL) ||
+        // Each band: from + t × (to − from).
+        vips_linear1(t[4], &t[5], to[0] - from[0], from[0], NULL) ||
+        vips_linear1(t[4], &t[6], to[1] - from[1], from[1], NULL) ||
+        vips_linear1(t[4], &t[7], to[2] - from[2], from[2], NULL) ||
+        vips_bandjoin(&t[5], &t[8], 3, NULL) ||
+        vips_cast_uchar(t[8], &t[9], NULL) ||
+        vips_copy(t[9], &t[10], "interpretation", VIPS_INTERPRETATION_sRGB, NULL);
+    if (rc) { g_object_unref(scope); return -1; }
+    VipsImage *canvas = vips_image_copy_memory(t[10]);
+    if (!canvas) { g_object_unref(scope); return -1; }
+    vips_draw_circle(canvas, disc, 3, width * 3 / 4, height / 4, height / 5, "fill", TRUE, NULL);
+    rc = vips_text(&t[11], markup, "font", "DejaVu Sans Bold", "width", width * 4 / 5,
+                   "height", height / 2, "align", VIPS_ALIGN_CENTRE, "rgba", FALSE, NULL) ||
+         vips_gravity(t[11], &t[12], VIPS_COMPASS_DIRECTION_CENTRE, width, height, NULL);
+    if (rc) { g_object_unref(canvas); g_object_unref(scope); return -1; }
+    // White where the text is, blended by its coverage (anti-aliased edges).
+    VipsImage *white = NULL, *result = NULL;
+    if (vips_black(&white, width, height, "bands", 3, NULL) ||
+        vips_linear(white, &t[14], (double[]){ 1, 1, 1 }, ink, 3, NULL) ||
+        vips_cast_uchar(t[14], &t[15], NULL) ||
+        vips_ifthenelse(t[12], t[15], canvas, &result, "blend", TRUE, NULL)) {
+        if (white) g_object_unref(white);
+        g_object_unref(canvas);
+        g_object_unref(scope);
+        return -1;
+    }
+    g_object_unref(white);
+    g_object_unref(canvas);
+    VipsImage *copy = vips_image_copy_memory(result);
+    g_object_unref(result);
+    g_object_unref(scope);
+    if (!copy) return -1;
+    *out = copy;
+    return 0;
+}
+
 void cb_vips_unref(void *image) { if (image) g_object_unref(image); }
 void cb_vips_free(void *buf) { g_free(buf); }
 const char *cb_vips_error(void) { return vips_error_buffer(); }

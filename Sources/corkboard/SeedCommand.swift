@@ -12,13 +12,18 @@ struct SeedCommand: ParsableCommand {
     @OptionGroup var options: GlobalOptions
 
     @Option(help: "Sample posts per city on the first run.")
-    var postsPerCity = 40
+    var postsPerCity = 60
+
+    @Flag(help: "Seed the sample posts without photos (no libvips drawing, no files).")
+    var noPhotos = false
 
     func run() throws {
         let (config, logger) = options.load(label: "corkboard.seed")
         let database = Database(config: config.database, logger: logger)
         do {
-            try Seeder(database: database, logger: logger).run(postsPerCity: postsPerCity)
+            let photos = noPhotos ? nil : SamplePhotos(files: PhotoFiles(root: config.imagesRoot),
+                                                       processor: PhotoProcessor(config: config.posts))
+            try Seeder(database: database, logger: logger, photos: photos).run(postsPerCity: postsPerCity)
         } catch {
             logger.error("seeding failed", metadata: ["error": "\(String(reflecting: error))"])
             throw ExitCode(1)

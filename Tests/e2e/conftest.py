@@ -319,10 +319,9 @@ def click_and_wait_for_page(driver, element, timeout: float = 15) -> None:
     raise AssertionError(f"the page did not change within {timeout} s after the click")
 
 
-@pytest.fixture(scope="module")
-def browser():
-    """Headless Chromium (Debian's chromium and chromium-driver) through Selenium, one per test
-    module; it accepts the stack's self-signed certificate."""
+def chrome(prefs: dict = None):
+    """Headless Chromium (Debian's chromium and chromium-driver) through Selenium, accepting the
+    stack's self-signed certificate; `prefs` are Chromium preferences (e.g. JavaScript off)."""
     if not (shutil.which("/usr/bin/chromium") and shutil.which("/usr/bin/chromedriver")):
         pytest.skip("chromium and chromium-driver are not installed")
     from selenium import webdriver
@@ -333,8 +332,17 @@ def browser():
     for arg in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
                 "--ignore-certificate-errors", "--window-size=1024,900"):
         options.add_argument(arg)
+    if prefs:
+        options.add_experimental_option("prefs", prefs)
     driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
     driver.set_page_load_timeout(30)
+    return driver
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """One headless Chromium per test module (`chrome()`)."""
+    driver = chrome()
     yield driver
     driver.quit()
 

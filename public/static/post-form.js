@@ -8,10 +8,14 @@
   var input = form.querySelector("input[type=file][name=photo]");
   var list = form.querySelector(".photo-list");
   var progress = form.querySelector(".upload-progress");
+  var announce = form.querySelector(".upload-announce");
   var submit = form.querySelector("button[type=submit]");
   var maxPhotos = parseInt(form.getAttribute("data-max-photos"), 10) || 10;
   var maxBytes = parseInt(form.getAttribute("data-max-bytes"), 10) || 1048576;
   var pending = 0;
+
+  // Screen readers hear each upload start, finish or fail (a polite live region).
+  function say(text) { if (announce) announce.textContent = text; }
 
   function count() { return list.querySelectorAll("li.photo input[name=photos]:checked").length; }
   function refresh() {
@@ -66,6 +70,7 @@
     var bar = document.createElement("progress");
     bar.max = 100;
     bar.value = 0;
+    bar.setAttribute("aria-label", "Uploading " + file.name);
     var status = document.createElement("span");
     status.className = "status";
     row.appendChild(name);
@@ -80,6 +85,7 @@
       if (slot.parentNode) slot.parentNode.removeChild(slot);
       row.classList.add("failed");
       status.textContent = message;
+      say(file.name + " was not uploaded: " + message);
       pending--;
       refresh();
     }
@@ -100,6 +106,7 @@
         bar.value = 100;
         row.classList.add("done");
         status.textContent = "uploaded";
+        say(file.name + " uploaded" + (pending > 1 ? "; " + (pending - 1) + " still uploading" : ""));
         addPhoto(slot, body);
         pending--;
         refresh();
@@ -110,6 +117,7 @@
     xhr.addEventListener("error", function () { fail("network error"); });
     pending++;
     refresh();
+    say("Uploading " + file.name);
     xhr.send(data);
   }
 

@@ -43,7 +43,7 @@ enum AccountPages {
     static func loginForm(_ context: RequestContext, values: AccountInput? = nil, error: HTTPError? = nil) throws -> FastCGIResponse {
         let next = try values?.raw("next") ?? context.request.queryValue("next") ?? "/account"
         var form = AccountForm(name: "login", action: "/login", csrf: try context.csrfToken(), values: values, error: error)
-        form.field("email", "Email", type: "email", autocomplete: "username")
+        form.field("email", "Email", type: "email", autocomplete: "email")
         form.field("password", "Password", type: "password", autocomplete: "current-password")
         form.hidden("next", AccountForm.safeNext(next))
         return AccountForm.page(context, title: "Log in", status: error?.status ?? 200, """

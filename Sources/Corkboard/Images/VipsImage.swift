@@ -59,3 +59,12 @@ final class VipsImage {
         return Array(UnsafeRawBufferPointer(start: buf, count: len))
     }
 }
+
+extension VipsImage {
+    /// A made-up demo picture (see `cb_vips_sample`): a gradient from `from` to `to`, a disc
+    /// and `markup` (Pango markup, already escaped) in white.
+    static func sample(width: Int, height: Int, from: [Double], to: [Double], markup: String) -> VipsImage? {
+        guard from.count == 3, to.count == 3 else { return nil }
+        return make { out in cb_vips_sample(Int32(width), Int32(height), from, to, markup, out) }
+    }
+}

@@ -3,15 +3,18 @@ import Logging
 import MariaDB
 
 /// Sample data for the demo and the tests: cities with time zones and neighbourhoods, the
-/// categories, and a few dozen recent posts per city from one sample poster. Idempotent:
+/// categories, and enough recent posts per city to scroll, from one sample poster, most with
+/// photos drawn at seed time (`SamplePhotos`) when given somewhere to store them. Idempotent:
 /// cities and categories are upserted, posts are added only when the sample poster has none.
 public struct Seeder {
     let database: Database
     let logger: Logger
+    let photos: SamplePhotos?
 
-    public init(database: Database, logger: Logger) {
+    public init(database: Database, logger: Logger, photos: SamplePhotos? = nil) {
         self.database = database
         self.logger = logger
+        self.photos = photos
     }
 
     /// The sample cities. `centScale` turns a sample price (written in US cents) into the
@@ -33,7 +36,7 @@ public struct Seeder {
     static let samplePoster = "sample-poster@corkboard.invalid"
 
     /// Adds what is missing; `postsPerCity` only matters on the first run.
-    public func run(postsPerCity: Int = 40) throws {
+    public func run(postsPerCity: Int = 60) throws {
         let cityStore = CityStore(database: database)
         for city in Self.cities {
             try cityStore.create(slug: city.slug, name: city.name, timeZone: city.timeZone, currency: city.currency,
@@ -66,28 +69,33 @@ public struct Seeder {
         var generator = SeededGenerator(seed: 20261124)
         var total = 0
         var postIDs: [Int64] = []
+        var photos = self.photos
         try database.transaction { conn in
-            for city in try cityStore.all() {
-                let scale = Self.cities.first { $0.slug == city.slug }?.centScale ?? 1
-                let hoods = try conn.query("SELECT id FROM neighbourhoods WHERE city_id = \(city.id)").map { try $0.decode("id", as: Int64.self) }
-                for i in 0..<postsPerCity {
-                    let sample = SampleAd.all[(i + Int(city.id)) % SampleAd.all.count]
-                    let age = Double(i) * (6.5 * 86_400 / Double(max(postsPerCity, 1))) + Double(generator.next() % 600)
-                    let created = now.addingTimeInterval(-age)
-                    let hood: Int64? = hoods.isEmpty || i % 5 == 4 ? nil : hoods[Int(generator.next() % UInt64(hoods.count))]
-                    let cents = sample.price + Int64(generator.next() % 20) * 100
-                    let price: Int64? = sample.category == "free" ? nil : cents * scale
-                    let inserted = try conn.execute("""
-                        INSERT INTO posts (user_id, city_id, neighbourhood_id, category_id, title, description,
-                                           price_minor, location_text, created_at, updated_at)
-                        VALUES (\(userID), \(city.id), \(hood), \(categoryIDs[sample.category] ?? categoryIDs.values.first!),
-                                \(sample.title), \(sample.description), \(price), \(nil as String?), \(created), \(created))
-                        """)
-                    total += 1
-                    postIDs.append(Int64(inserted.lastInsertID))
+            try PhotoWrites.undoing(files: photos?.files ?? PhotoFiles(root: "/nonexistent")) { writes in
+                for city in try cityStore.all() {
+                    let scale = Self.cities.first { $0.slug == city.slug }?.centScale ?? 1
+                    let hoods = try conn.query("SELECT id FROM neighbourhoods WHERE city_id = \(city.id)").map { try $0.decode("id", as: Int64.self) }
+                    for i in 0..<postsPerCity {
+                        let sampleIndex = (i + Int(city.id)) % SampleAd.all.count
+                        let sample = SampleAd.all[sampleIndex]
+                        let age = Double(i) * (6.5 * 86_400 / Double(max(postsPerCity, 1))) + Double(generator.next() % 600)
+                        let created = now.addingTimeInterval(-age)
+                        let hood: Int64? = hoods.isEmpty || i % 5 == 4 ? nil : hoods[Int(generator.next() % UInt64(hoods.count))]
+                        let cents = sample.price + Int64(generator.next() % 20) * 100
+                        let price: Int64? = sample.category == "free" ? nil : cents * scale
+                        let inserted = try conn.execute("""
+                            INSERT INTO posts (user_id, city_id, neighbourhood_id, category_id, title, description,
+                                               price_minor, location_text, created_at, updated_at)
+                            VALUES (\(userID), \(city.id), \(hood), \(categoryIDs[sample.category] ?? categoryIDs.values.first!),
+                                    \(sample.title), \(sample.description), \(price), \(nil as String?), \(created), \(created))
+                            """)
+                        total += 1
+                        postIDs.append(Int64(inserted.lastInsertID))
+                        try photos?.attach(sampleIndex, to: Int64(inserted.lastInsertID), writes: &writes, on: conn)
+                    }
                 }
+                try SearchIndex.index(postIDs: postIDs, on: conn)
             }
-            try SearchIndex.index(postIDs: postIDs, on: conn)
         }
         logger.info("seeded sample posts", metadata: ["posts": "\(total)"])
     }

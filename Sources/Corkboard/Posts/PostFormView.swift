@@ -75,32 +75,32 @@ enum PostFormView {
 
             """
         }
-        let errorBox: HTML = error.map { e in
-            "<p class=\"form-error\" role=\"alert\" data-field=\"\(e.field ?? "")\">\(e.message)</p>"
-        } ?? ""
+        let problem = FieldError(error, id: "post-error")
+        func bad(_ field: String) -> HTML { problem.attributes(field) }
         let body: HTML = """
             <h1>\(heading)</h1>
-            \(errorBox)
+            \(problem.message(class: "form-error"))
             <form class="post-form" method="post" action="\(action)" enctype="multipart/form-data"
                   data-max-photos="\(config.maxPhotos)" data-max-bytes="\(config.maxPhotoBytes)">
             <input type="hidden" name="csrf_token" value="\(try context.csrfToken())">
             <input type="hidden" name="photos_sent" value="1">
-            <p><label>Title <input name="title" required maxlength="120" value="\(values.title)"></label></p>
-            <p><label>Price <span class="currency">\(priceUnit)</span> <input name="price" inputmode="\(priceMode)" placeholder="free" value="\(values.price)"></label></p>
-            <p><label>City <select name="city" required><option value="">Choose…</option>\(cityOptions)</select></label></p>
-            <p><label>Neighbourhood <select name="neighbourhood"><option value="">(none)</option>\(hoodGroups)</select></label></p>
-            <p><label>Category <select name="category" required><option value="">Choose…</option>\(options(try catalog.categories(), selected: values.category))</select></label></p>
-            <p><label>Where <input name="location_text" maxlength="200" value="\(values.locationText)"></label></p>
-            <p><label>Description <textarea name="description" required rows="10" maxlength="10000">\(values.description)</textarea></label></p>
+            <p><label>Title <input name="title"\(bad("title")) required maxlength="120" value="\(values.title)"></label></p>
+            <p><label>Price <span class="currency">\(priceUnit)</span> <input name="price"\(bad("price")) inputmode="\(priceMode)" placeholder="free" value="\(values.price)"></label></p>
+            <p><label>City <select name="city"\(bad("city")) required><option value="">Choose…</option>\(cityOptions)</select></label></p>
+            <p><label>Neighbourhood <select name="neighbourhood"\(bad("neighbourhood"))><option value="">(none)</option>\(hoodGroups)</select></label></p>
+            <p><label>Category <select name="category"\(bad("category")) required><option value="">Choose…</option>\(options(try catalog.categories(), selected: values.category))</select></label></p>
+            <p><label>Where <input name="location_text"\(bad("location_text")) maxlength="200" value="\(values.locationText)"></label></p>
+            <p><label>Description <textarea name="description"\(bad("description")) required rows="10" maxlength="10000">\(values.description)</textarea></label></p>
             <p><input type="hidden" name="contact_sent" value="1"><label><input type="checkbox" name="contact_enabled" value="1"\(.attribute("checked", if: values.contactEnabled))> Let viewers write to me through the site (your address stays hidden; theirs is shown to you)</label></p>
             <fieldset class="photos"><legend>Photos (up to \(config.maxPhotos), each at most 1 MiB: JPEG, PNG or WebP)</legend>
             <ol class="photo-list">\(photos)</ol>
             <ul class="upload-progress"></ul>
-            <p><input type="file" name="photo" multiple accept="image/jpeg,image/png,image/webp"></p>
+            <p class="visually-hidden upload-announce" aria-live="polite"></p>
+            <p><label>Add photos <input type="file" name="photo" multiple accept="image/jpeg,image/png,image/webp"\(bad("photo"))\(bad("photos"))></label></p>
             </fieldset>
             <p><button type="submit">Publish</button></p>
             </form>
-            <script src="/static/post-form.js" defer></script>
+            \(StaticAssets.script("post-form.js"))
             """
         return HTMLResponse.make(status: status, Layout.page(title: heading, siteName: context.app.config.siteName, body: body))
     }

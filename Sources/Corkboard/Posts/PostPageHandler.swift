@@ -14,9 +14,10 @@ enum PostPageHandler {
         }
         let user = try context.currentUser()
         let siteName = context.app.config.siteName
+        let thumbSize = context.app.config.posts.photoThumbSize
         let post: Post
         let article: HTML
-        if let hot = try HotPostReader.post(id, context: context, render: { hotPost($0, siteName: siteName) }) {
+        if let hot = try HotPostReader.post(id, context: context, render: { hotPost($0, siteName: siteName, thumbSize: thumbSize) }) {
             if !isOwner(user, of: hot.post) {
                 // The contact form carries this viewer's CSRF token (and a logged-in viewer's
                 // address): an anonymous viewer gets the cached page with their token put in; a
@@ -39,7 +40,7 @@ enum PostPageHandler {
             guard isOwner(user, of: found) else {
                 throw found.goneForViewers() ?? HTTPError(410, "This post has expired and is no longer shown.")
             }
-            (post, article) = (found, render(found))
+            (post, article) = (found, render(found, thumbSize: thumbSize))
         }
         var controls: HTML = ""
         if isOwner(user, of: post) {
@@ -105,8 +106,8 @@ enum PostPageHandler {
 
     /// What the hot-post cache keeps: the article and the finished page viewers get (with a
     /// contact form: split where each viewer's token goes).
-    static func hotPost(_ post: Post, siteName: String) -> HotPost {
-        let article = render(post)
+    static func hotPost(_ post: Post, siteName: String, thumbSize: Int) -> HotPost {
+        let article = render(post, thumbSize: thumbSize)
         guard post.contactEnabled else {
             return HotPost(post: post, article: article,
                            viewerPage: Array(page(post, article: article, controls: ReportForm.button(post), siteName: siteName).text.utf8))
@@ -132,22 +133,16 @@ enum PostPageHandler {
     }
 
     /// The part every viewer shares (cached).
-    static func render(_ post: Post) -> HTML {
+    static func render(_ post: Post, thumbSize: Int) -> HTML {
         let meta = ([post.category, post.neighbourhood, post.locationText].compactMap { $0 }.filter { !$0.isEmpty }
                     + ["posted \(Layout.age(post.createdAt))"]).joined(separator: " · ")
-        let photos: [HTML] = post.photos.map { p in
-            "<li><a href=\"\(p.url)\"><img src=\"\(p.thumbURL)\" alt=\"\" loading=\"lazy\"></a></li>\n"
-        }
-        let first: HTML = post.photos.first.map { p in
-            "<figure class=\"main-photo\"><img src=\"\(p.url)\" width=\"\(p.width)\" height=\"\(p.height)\" alt=\"\"></figure>\n"
-        } ?? ""
-        let gallery: HTML = photos.isEmpty ? "" : "<ol class=\"photos\">\n\(photos)</ol>\n"
+        let gallery = PhotoGalleryView(title: post.title, photos: post.photos, thumbSize: thumbSize).render()
         return """
             <article class="post" data-post-id="\(post.id)">
             <h1>\(post.title)</h1>
             <p class="price">\(post.currency.format(post.priceMinor))</p>
             <p class="meta">\(meta)</p>
-            \(first)\(gallery)<div class="description">\(post.paragraphsHTML)</div></article>
+            \(gallery)<div class="description">\(post.paragraphsHTML)</div></article>
             """
     }
 }

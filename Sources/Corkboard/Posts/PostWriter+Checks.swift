@@ -91,7 +91,7 @@ extension PostWriter {
         }
     }
 
-    func insertImages(_ conn: Transaction, postID: Int64, _ refs: [PhotoRef]) throws {
+    static func insertImages(_ conn: Transaction, postID: Int64, _ refs: [PhotoRef]) throws {
         for (position, ref) in refs.enumerated() {
             _ = try conn.execute("""
                 INSERT INTO post_images (post_id, position, image_sha256, thumb_sha256, width, height)

@@ -50,7 +50,7 @@ public struct PostWriter {
                         \(location), \(fields.contactEnabled ?? true), \(content), \(now), \(now))
                 """).lastInsertID)
             change.created(post: id)
-            try insertImages(conn, postID: id, refs)
+            try Self.insertImages(conn, postID: id, refs)
             try runTestHooks(conn, title: title)
             return id
         }
@@ -84,7 +84,7 @@ public struct PostWriter {
                     .map { try $0.decode("image_sha256", as: [UInt8].self) })
                 let refs = try attach(&change, photos, userID: current.userID, keeping: kept)
                 _ = try conn.execute("DELETE FROM post_images WHERE post_id = \(id)")
-                try insertImages(conn, postID: id, refs)
+                try Self.insertImages(conn, postID: id, refs)
             }
             let contact: SQL = fields.contactEnabled.map { (on) -> SQL in "contact_enabled = \(on)," } ?? ""
             _ = try conn.execute("""

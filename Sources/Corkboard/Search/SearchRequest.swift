@@ -21,6 +21,9 @@ public struct SearchRequest: Sendable {
     public var today: Bool
     public var sort: SearchSort
     public var cursor: SearchCursor?
+    /// The list's layout: only how the page looks, so it is in `parameters` (the links) but
+    /// not in `fingerprint` (a cursor belongs to the search, whichever view walks it).
+    public var view: ListView = .list
 
     /// Reads the parameters of `items` (query string pairs). `catalog` resolves category and
     /// neighbourhood slugs; `key` checks the cursor.
@@ -62,6 +65,7 @@ public struct SearchRequest: Sendable {
         } else {
             sort = .newest
         }
+        view = try ListView.parse(value("view"))
         if let text = value("cursor") {
             guard let c = SearchCursor.decode(text, key: key), c.sort == sort, c.fingerprint == fingerprint,
                   sort.isPrice || c.phase == 0 else {
@@ -94,6 +98,7 @@ public struct SearchRequest: Sendable {
         if photosOnly { out.append(("photos", "1")) }
         if today { out.append(("today", "1")) }
         if sort != .newest { out.append(("sort", sort.rawValue)) }
+        if view != .list { out.append(("view", view.rawValue)) }
         return out
     }
 

@@ -17,11 +17,12 @@ public enum Layout {
         <meta charset="utf-8">
         <meta name="viewport" content="width=device-width, initial-scale=1">
         <title>\(fullTitle)</title>
-        <link rel="stylesheet" href="/static/corkboard.css">
+        <link rel="stylesheet" href="\(StaticAssets.url("corkboard.css"))">
         </head>
         <body>
+        <a class="skip" href="#main">Skip to the content</a>
         <header class="site-header"><a class="brand" href="/">\(siteName)</a>\(cityLink)\(nav)</header>
-        <main>
+        <main id="main">
         \(body)
         </main>
         <footer class="site-footer"><p>\(siteName) · classified ads for your city</p></footer>
@@ -37,7 +38,7 @@ public enum Layout {
     /// cache's finished ones included, so no handler has to remember it).
     public static func addReadOnlyNotice(to response: inout FastCGIResponse) {
         guard response.isHTML else { return }
-        let marker = Array("<main>".utf8)
+        let marker = Array("<main id=\"main\">".utf8)
         guard let at = response.body.firstRange(of: marker) else { return }
         let notice: HTML = "<p class=\"notice read-only\" role=\"status\">\(readOnlyNotice)</p>"
         response.body.insert(contentsOf: Array(notice.text.utf8), at: at.upperBound)

@@ -46,6 +46,7 @@ public final class CorkboardApp: FastCGIResponder {
         causalCookie = CausalCookie(secret: config.cache.causalCookieSecret, maxAge: config.cache.causalCookieMaxAge)
         requestMetrics = RequestMetrics(board: config.metrics.requestMetrics ? scoreboard : nil)
         requestLog = config.metrics.requestLog ? RequestLog(pool: config.metrics.poolName) : nil
+        StaticAssets.load(root: config.staticRoot)
         Self.registerRoutes(on: router)
     }
 

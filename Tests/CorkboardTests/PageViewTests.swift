@@ -1,0 +1,78 @@
+import Foundation
+import Testing
+@testable import Corkboard
+
+/// The pieces of issue 16's pages that are pure functions: hashed asset names, the post
+/// gallery's markup, listing rows with and without a photo, the view kept in the links, chips.
+@Suite struct PageViewTests {
+    let city = City(id: 1, slug: "somewhere", name: "Somewhere", timeZone: "UTC", currency: .eur)
+    let key = Array(repeating: UInt8(7), count: 32)
+
+    @Test func assetNamesCarryTheHashOfTheirBytes() {
+        let a = StaticAssets.hashedURL("corkboard.css", bytes: Array("body{}".utf8))
+        let b = StaticAssets.hashedURL("corkboard.css", bytes: Array("body{ }".utf8))
+        #expect(a.hasPrefix("/static/corkboard.") && a.hasSuffix(".css") && a.count == "/static/corkboard..css".count + 12)
+        #expect(a != b)
+        #expect(StaticAssets.url("no-such.js") == "/static/no-such.js")
+    }
+
+    @Test func galleryShowsEveryPhotoInOrderWithSizesAltAndLazyLoading() {
+        let photos = (0..<3).map { i in
+            PhotoRef(sha256: Array(repeating: UInt8(i), count: 32), thumbSHA256: Array(repeating: UInt8(100 + i), count: 32),
+                     width: 1600, height: 1200)
+        }
+        let html = PhotoGalleryView(title: "Oak <table>", photos: photos, thumbSize: 320).render().text
+        for (i, p) in photos.enumerated() {
+            #expect(html.contains("id=\"photo-\(i + 1)\"><a href=\"\(p.url)\"><img src=\"\(p.url)\" srcset=\"\(p.thumbURL) 320w, \(p.url) 1600w\""))
+            #expect(html.contains("alt=\"Oak &lt;table&gt;, photo \(i + 1) of 3\""))
+            #expect(html.contains("<a href=\"#photo-\(i + 1)\""))
+        }
+        #expect(html.components(separatedBy: "width=\"1600\" height=\"1200\"").count == 4)
+        #expect(html.components(separatedBy: "loading=\"lazy\"").count - 1 == 2 + 3)   // slides 2–3 and every thumbnail
+        #expect(html.contains("gallery.") && PhotoGalleryView(title: "x", photos: [], thumbSize: 320).render().text.isEmpty)
+        #expect(PhotoGalleryView.fitted(1600, 1200, within: 320) == (320, 240))
+        #expect(PhotoGalleryView.fitted(200, 100, within: 320) == (200, 100))
+    }
+
+    @Test func aRowWithoutAPhotoHasNoEmptyBox() {
+        let now = Date()
+        let hit = SearchHit(id: 9, title: "Bike", priceMinor: 1250, currency: .eur, category: "Bikes", neighbourhood: "Baixa",
+                            createdAt: now.addingTimeInterval(-7200), thumbnail: nil)
+        let bare = SearchPageView.row(hit, view: .list, page: "/x", now: now).text
+        #expect(bare.contains("class=\"row no-photo\"") && !bare.contains("<img") && !bare.contains("thumb"))
+        #expect(bare.contains("Baixa") && bare.contains("2 h ago") && bare.contains("€12.50"))
+        var pictured = hit
+        pictured.thumbnail = "/images/ab/ab.jpg"
+        let row = SearchPageView.row(pictured, view: .gallery, page: "/x", now: now).text
+        #expect(row.contains("class=\"row\"") && row.contains("<img class=\"thumb\" src=\"/images/ab/ab.jpg\" alt=\"\" width=\"320\" height=\"240\" loading=\"lazy\""))
+    }
+
+    @Test func theViewIsKeptInTheLinksButIsNotPartOfTheSearch() throws {
+        let gallery = try SearchRequest(city: city, items: [("q", "oak"), ("view", "gallery")], catalog: SearchCatalog(), key: key)
+        let list = try SearchRequest(city: city, items: [("q", "oak")], catalog: SearchCatalog(), key: key)
+        #expect(gallery.view == .gallery && gallery.parameters.contains { $0 == ("view", "gallery") })
+        #expect(gallery.fingerprint == list.fingerprint)
+        #expect(throws: HTTPError.self) { try SearchRequest(city: city, items: [("view", "tiles")], catalog: SearchCatalog(), key: key) }
+    }
+
+    @Test func eachActiveFilterIsAChipThatRemovesOnlyItself() throws {
+        let furniture = SearchCatalog.Entry(id: 3, slug: "furniture", name: "Furniture")
+        let catalog = SearchCatalog(categories: [furniture])
+        let request = try SearchRequest(city: city, items: [("q", "oak"), ("category", "furniture"), ("photos", "1"), ("view", "gallery")],
+                                        catalog: catalog, key: key)
+        let chips = SearchFormView(city: city, catalog: catalog, values: request.parameters, error: nil).chips(request).text
+        #expect(chips.contains("href=\"/somewhere/search?q=oak&amp;photos=1&amp;view=gallery\"><span class=\"visually-hidden\">Remove filter: </span>Furniture"))
+        #expect(chips.contains("href=\"/somewhere/search?q=oak&amp;category=furniture&amp;view=gallery\"><span class=\"visually-hidden\">Remove filter: </span>With photos"))
+        #expect(chips.contains("Clear all filters"))
+        let none = try SearchRequest(city: city, items: [("q", "oak")], catalog: catalog, key: key)
+        #expect(SearchFormView(city: city, catalog: catalog, values: none.parameters, error: nil).chips(none).text.isEmpty)
+    }
+
+    @Test func aSearchErrorIsTiedToItsFieldAndOpensTheFilters() {
+        let error = HTTPError.badRequest("The lowest price is above the highest price.", field: "min_price")
+        let form = SearchFormView(city: city, catalog: SearchCatalog(), values: [("min_price", "50")], error: error).render().text
+        #expect(form.contains("id=\"search-error\" role=\"alert\""))
+        #expect(form.contains("name=\"min_price\" value=\"50\" placeholder=\"€\" aria-invalid=\"true\" aria-describedby=\"search-error\""))
+        #expect(form.contains("<details class=\"filters\" open>"))
+    }
+}
