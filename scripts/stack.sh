@@ -517,7 +517,7 @@ EOF
         local peer
         printf '# Other hosts take a copy of every photo file before an upload is acknowledged.\nphoto_peers =' >>"$CONF"
         for peer in $CB_PHOTO_PEERS; do printf ' http://%s:%s' "$peer" "$PEER_PORT" >>"$CONF"; done
-        printf '\n' >>"$CONF"
+        printf '\n# Other hosts change posts too: follow the change log.\nhot_cache_follow_ms = 250\n' >>"$CONF"
     fi
     chmod 0600 "$CONF"
 }

@@ -71,9 +71,15 @@ public enum ChangeLog {
 
     /// Deletes a batch of rows past the retention; any host may run it, at any time.
     static func prune(_ database: Database) throws {
-        try database.write("""
-            DELETE FROM cluster_changes WHERE changed_at < UTC_TIMESTAMP(6) - INTERVAL \(retentionSeconds) SECOND
-            LIMIT 1000
-            """, readYourWrites: false)
+        try database.write(pruning(limit: 1000), readYourWrites: false)
+    }
+
+    /// A batch of at most `limit` rows past the retention (followers prune, and so does the
+    /// purge job, since a single host runs no follower).
+    static func pruning(limit: Int) -> SQL {
+        """
+        DELETE FROM cluster_changes WHERE changed_at < UTC_TIMESTAMP(6) - INTERVAL \(retentionSeconds) SECOND
+        LIMIT \(limit)
+        """
     }
 }

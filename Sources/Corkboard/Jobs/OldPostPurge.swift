@@ -76,6 +76,7 @@ public struct OldPostPurge {
                 LIMIT \(limit)
                 """ }
             try runs.add(id, column: .loginFailures, failures)
+            _ = try deleteInBatches(run: id, batch: b, ChangeLog.pruning(limit:))
             try runs.add(id, column: .searchRows, try SearchMaintenance(database: database, logger: logger).prune(now: now))
             let folded = try SearchTermStats(database: database).prune(now: now)
             let collected = try PhotoCollector(database: database, files: PhotoFiles(root: config.imagesRoot),
