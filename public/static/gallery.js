@@ -43,8 +43,12 @@
     }
   }
 
+  // The photo a key, button or thumbnail asked for, while the strip is still scrolling
+  // there: the photos it passes on the way must not become the current one.
+  var aim = null;
   function go(i) {
     i = Math.max(0, Math.min(total - 1, i));
+    aim = i;
     strip.scrollTo({ left: slides[i].offsetLeft - strip.offsetLeft, behavior: still ? "auto" : "smooth" });
     show(i);
   }
@@ -56,9 +60,17 @@
     pending = true;
     window.requestAnimationFrame(function () {
       pending = false;
-      var i = Math.round(strip.scrollLeft / Math.max(1, strip.clientWidth));
-      if (i !== current) show(Math.max(0, Math.min(total - 1, i)));
+      var i = Math.max(0, Math.min(total - 1, Math.round(strip.scrollLeft / Math.max(1, strip.clientWidth))));
+      if (aim !== null) {
+        if (i === aim) aim = null;
+        return;
+      }
+      if (i !== current) show(i);
     });
+  });
+  // The viewer takes over (a touch, a wheel): follow the strip again.
+  ["pointerdown", "wheel", "touchstart"].forEach(function (type) {
+    strip.addEventListener(type, function () { aim = null; }, { passive: true });
   });
 
   gallery.addEventListener("keydown", function (e) {
