@@ -92,7 +92,8 @@ public struct FastCGIRequest {
             let name = String(pair[..<eq]).trimmingSpaces
             var value = String(pair[pair.index(after: eq)...]).trimmingSpaces
             if value.count >= 2, value.hasPrefix("\""), value.hasSuffix("\"") {
-                value = String(value.dropFirst().dropLast())
+                // Spaces inside the quotes are not the value's either (found by fuzzing: `a="\t"`).
+                value = String(value.dropFirst().dropLast()).trimmingSpaces
             }
             if !name.isEmpty, result[name] == nil { result[name] = value }
         }
