@@ -18,9 +18,9 @@ struct BackupCommand: ParsableCommand {
     var from: String?
 
     func run() throws {
-        let (config, logger) = global.load(label: "corkboard.backup")
+        let (config, admin) = global.cluster(label: "corkboard.backup")
         try report {
-            let r = try ClusterAdmin(config: config, logger: logger).backup(from: from, imagesRoot: config.imagesRoot)
+            let r = try admin.backup(from: from, imagesRoot: config.imagesRoot)
             print(String(format: "backup %@ of %@ at GTID %@: %.1f MB in %.1f s", r.folder.path, r.source.description,
                          r.gtid, Double(r.bytes) / 1e6, r.seconds))
             for name in r.removed { print("removed old backup \(name)") }
@@ -62,7 +62,7 @@ struct RestoreCommand: ParsableCommand {
     }
 
     func run() throws {
-        let (config, logger) = global.load(label: "corkboard.restore")
+        let (config, admin) = global.cluster(label: "corkboard.restore")
         let folder = URL(fileURLWithPath: backup, isDirectory: true)
         try report {
             let clock = ContinuousClock()
@@ -71,9 +71,9 @@ struct RestoreCommand: ParsableCommand {
                 try BackupFiles.restore(folder, datadir: URL(fileURLWithPath: datadir, isDirectory: true), imagesRoot: config.imagesRoot)
                 print("restored \(folder.lastPathComponent) into \(datadir) and \(config.imagesRoot); start the server (read-only), then --replica or --until")
             } else if replica, let server {
-                print(try ClusterAdmin(config: config, logger: logger).seedReplica(server, from: folder))
+                print(try admin.seedReplica(server, from: folder))
             } else if let until, let server {
-                print(try ClusterAdmin(config: config, logger: logger).replay(onto: server, from: folder, until: until, binlogsFrom: binlogsFrom))
+                print(try admin.replay(onto: server, from: folder, until: until, binlogsFrom: binlogsFrom))
             }
             let elapsed = clock.now - start
             print(String(format: "took %.1f s", Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18))

@@ -2,6 +2,7 @@ import ArgumentParser
 import Corkboard
 import Foundation
 import Logging
+import MariaDB
 
 /// `corkboard`: the classified-ads site's one binary.
 @main
@@ -39,6 +40,18 @@ struct GlobalOptions: ParsableArguments {
         var logger = Logger(label: "\(label)[\(getpid())]")
         logger.logLevel = cfg.logLevel
         return (cfg, logger)
+    }
+
+    /// The configuration and a database handle: what most operator commands start from.
+    func database(label: String) -> (config: Config, logger: Logger, database: Database) {
+        let (config, logger) = load(label: label)
+        return (config, logger, Database(config: config.database, logger: logger))
+    }
+
+    /// The configuration and the cluster's administrative handle (db, backup, restore).
+    func cluster(label: String) -> (config: Config, admin: ClusterAdmin) {
+        let (config, logger) = load(label: label)
+        return (config, ClusterAdmin(config: config, logger: logger))
     }
 }
 

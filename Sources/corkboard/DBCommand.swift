@@ -21,8 +21,7 @@ struct DBCommand: ParsableCommand {
         @OptionGroup var global: GlobalOptions
 
         func run() throws {
-            let (config, logger) = global.load(label: "corkboard.db")
-            ClusterAdmin(config: config, logger: logger).statusLines().forEach { print($0) }
+            global.cluster(label: "corkboard.db").admin.statusLines().forEach { print($0) }
         }
     }
 
@@ -34,12 +33,8 @@ struct DBCommand: ParsableCommand {
         var to: String
 
         func run() throws {
-            let (config, logger) = global.load(label: "corkboard.db")
-            try report {
-                let r = try ClusterAdmin(config: config, logger: logger).switchover(to: to)
-                print(String(format: "primary is now %@ (epoch %lld); writes paused %.3f s; replicas: %@",
-                             r.primary.description, r.epoch, r.writePause, r.replicas.map(\.description).joined(separator: ", ")))
-            }
+            let admin = global.cluster(label: "corkboard.db").admin
+            try report { print(try admin.switchover(to: to).summary) }
         }
     }
 
@@ -51,11 +46,9 @@ struct DBCommand: ParsableCommand {
         var to: String?
 
         func run() throws {
-            let (config, logger) = global.load(label: "corkboard.db")
+            let admin = global.cluster(label: "corkboard.db").admin
             try report {
-                let r = try ClusterAdmin(config: config, logger: logger).failover(to: to)
-                print(String(format: "primary is now %@ (epoch %lld) after %.3f s; replicas: %@",
-                             r.primary.description, r.epoch, r.writePause, r.replicas.map(\.description).joined(separator: ", ")))
+                print(try admin.failover(to: to).summary)
                 print("when the old primary is back (it starts read-only): corkboard db rejoin SERVER")
             }
         }
@@ -69,10 +62,10 @@ struct DBCommand: ParsableCommand {
         var server: String
 
         func run() throws {
-            let (config, logger) = global.load(label: "corkboard.db")
+            let (config, admin) = global.cluster(label: "corkboard.db")
             try report {
                 let saveDir = URL(fileURLWithPath: config.cluster.backupDir).appendingPathComponent("diverged")
-                print(try ClusterAdmin(config: config, logger: logger).rejoin(server, saveDir: saveDir))
+                print(try admin.rejoin(server, saveDir: saveDir))
             }
         }
     }

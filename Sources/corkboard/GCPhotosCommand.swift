@@ -26,8 +26,7 @@ struct GCPhotosCommand: ParsableCommand {
     var every: Int?
 
     func run() throws {
-        let (config, logger) = options.load(label: "corkboard.gc-photos")
-        let database = Database(config: config.database, logger: logger)
+        let (config, logger, database) = options.database(label: "corkboard.gc-photos")
         defer { database.close() }
         let collector = PhotoCollector(database: database, files: PhotoFiles(root: config.imagesRoot),
                                        grace: TimeInterval(grace ?? config.posts.photoGCGrace), logger: logger)

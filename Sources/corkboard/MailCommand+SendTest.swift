@@ -31,8 +31,7 @@ extension MailCommand {
 
         func run() throws {
             try report {
-                let (config, logger) = options.load(label: "corkboard.mail")
-                let database = Database(config: config.database, logger: logger)
+                let (config, logger, database) = options.database(label: "corkboard.mail")
                 let domain = Outbox.domain(ofSiteURL: config.siteURL)
                 let ids = try database.transaction { conn in
                     try (0..<count).map { _ in

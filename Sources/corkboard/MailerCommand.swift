@@ -25,8 +25,7 @@ struct MailerCommand: ParsableCommand {
     func run() throws {
         // Before anything else, so a signal can never interrupt a transfer half-way.
         let stop = StopSignal()
-        let (config, logger) = options.load(label: "corkboard.mailer")
-        let database = Database(config: config.database, logger: logger)
+        let (config, logger, database) = options.database(label: "corkboard.mailer")
         do {
             let mailer = try Mailer(config: config.mail, database: database, stop: stop, logger: logger)
             mailer.counters = MailerCommand.counters(config: config, logger: logger)

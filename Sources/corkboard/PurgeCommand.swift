@@ -29,8 +29,7 @@ struct PurgeCommand: ParsableCommand {
     var failAfterBatches: Int?
 
     func run() throws {
-        let (config, logger) = options.load(label: "corkboard.purge")
-        let database = Database(config: config.database, logger: logger)
+        let (config, logger, database) = options.database(label: "corkboard.purge")
         defer { database.close() }
         if let batch, batch < 1 { throw ValidationError("--batch must be at least 1") }
         var purge = OldPostPurge(database: database, config: config, logger: logger)

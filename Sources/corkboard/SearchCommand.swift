@@ -20,8 +20,7 @@ struct SearchCommand: ParsableCommand {
         var city: String?
 
         func run() throws {
-            let (config, logger) = options.load(label: "corkboard.search")
-            let database = Database(config: config.database, logger: logger)
+            let (_, logger, database) = options.database(label: "corkboard.search")
             do {
                 let n = try SearchMaintenance(database: database, logger: logger).reindex(citySlug: city)
                 print("reindexed \(n) posts")
@@ -39,8 +38,7 @@ struct SearchCommand: ParsableCommand {
         @OptionGroup var options: GlobalOptions
 
         func run() throws {
-            let (config, logger) = options.load(label: "corkboard.search")
-            let database = Database(config: config.database, logger: logger)
+            let (_, logger, database) = options.database(label: "corkboard.search")
             print("pruned \(try SearchMaintenance(database: database, logger: logger).prune()) posts")
         }
     }
@@ -55,8 +53,7 @@ struct SearchCommand: ParsableCommand {
         var query: String
 
         func run() throws {
-            let (config, logger) = options.load(label: "corkboard.search")
-            let database = Database(config: config.database, logger: logger)
+            let (config, logger, database) = options.database(label: "corkboard.search")
             let items = FastCGIRequest.parseFormURLEncoded(Array(query.utf8))
             let slug = items.first { $0.0 == "city" }?.1 ?? ""
             guard let city = try CityStore(database: database).find(slug: slug) else {

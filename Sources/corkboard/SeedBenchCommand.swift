@@ -23,8 +23,7 @@ struct SeedBenchCommand: ParsableCommand {
     var smallPosts = 50_000
 
     func run() throws {
-        let (config, logger) = options.load(label: "corkboard.seed-bench")
-        let database = Database(config: config.database, logger: logger)
+        let (_, logger, database) = options.database(label: "corkboard.seed-bench")
         let cities = CityStore(database: database)
         let hoods = (1...20).map { "District \($0)" }
         let specs: [(slug: String, name: String, zone: String, currency: Currency, posts: Int, korean: Bool)] = [

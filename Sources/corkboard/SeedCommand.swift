@@ -18,8 +18,7 @@ struct SeedCommand: ParsableCommand {
     var noPhotos = false
 
     func run() throws {
-        let (config, logger) = options.load(label: "corkboard.seed")
-        let database = Database(config: config.database, logger: logger)
+        let (config, logger, database) = options.database(label: "corkboard.seed")
         do {
             let photos = noPhotos ? nil : SamplePhotos(files: PhotoFiles(root: config.imagesRoot),
                                                        processor: PhotoProcessor(config: config.posts))

@@ -21,15 +21,9 @@ struct UserCommand: ParsableCommand {
         @Argument(help: "The admin's email address.") var email: String
 
         func run() throws {
-            let (config, logger) = options.load(label: "corkboard.user")
-            guard let address = EmailAddress.normalize(email) else { throw ValidationError("`\(email)` is not a valid email address") }
-            let password = try Self.readPassword()
-            let database = Database(config: config.database, logger: logger)
-            do {
-                let id = try AdminAccounts(database: database, config: config, logger: logger).createAdmin(email: address, password: password)
+            try UserCommand.withAccounts(options, email: email) { accounts, address in
+                let id = try accounts.createAdmin(email: address, password: try Self.readPassword())
                 print("admin \(address) ready (user id \(id))")
-            } catch let error as AdminAccounts.Problem {
-                throw ValidationError(error.message)
             }
         }
 
@@ -58,14 +52,8 @@ struct UserCommand: ParsableCommand {
         @Argument(help: "The account's email address.") var email: String
 
         func run() throws {
-            let (config, logger) = options.load(label: "corkboard.user")
-            guard let address = EmailAddress.normalize(email) else { throw ValidationError("`\(email)` is not a valid email address") }
-            let database = Database(config: config.database, logger: logger)
-            do {
-                let id = try AdminAccounts(database: database, config: config, logger: logger).grantModerator(email: address)
-                print("\(address) is a moderator (user id \(id))")
-            } catch let error as AdminAccounts.Problem {
-                throw ValidationError(error.message)
+            try UserCommand.withAccounts(options, email: email) { accounts, address in
+                print("\(address) is a moderator (user id \(try accounts.grantModerator(email: address)))")
             }
         }
     }
@@ -79,12 +67,24 @@ struct UserCommand: ParsableCommand {
         @OptionGroup var options: GlobalOptions
 
         func run() throws {
-            let (config, logger) = options.load(label: "corkboard.user")
-            let database = Database(config: config.database, logger: logger)
+            let (config, logger, database) = options.database(label: "corkboard.user")
             // No hot-post cache here: the posts were hidden (and every cache told) when marked.
             let visibility = PostVisibility(database: database, files: PhotoFiles(root: config.imagesRoot), cache: nil, logger: logger)
             let count = try AccountDeletion(visibility: visibility, logger: logger).finishPending()
             print("finished \(count) deletion(s)")
+        }
+    }
+
+    /// Runs `body` with the account store and the normalized address; a bad address or a
+    /// refusal (no such account, …) is a usage error naming the problem.
+    static func withAccounts(_ options: GlobalOptions, email: String,
+                             _ body: (AdminAccounts, String) throws -> Void) throws {
+        guard let address = EmailAddress.normalize(email) else { throw ValidationError("`\(email)` is not a valid email address") }
+        let (config, logger, database) = options.database(label: "corkboard.user")
+        do {
+            try body(AdminAccounts(database: database, config: config, logger: logger), address)
+        } catch let error as AdminAccounts.Problem {
+            throw ValidationError(error.message)
         }
     }
 }

@@ -11,6 +11,12 @@ extension ClusterAdmin {
         public var writePause: Double
         /// Servers now replicating from the new primary.
         public var replicas: [ServerAddress]
+
+        /// The operator's one line: who is primary, at which epoch, how long writes waited.
+        public var summary: String {
+            String(format: "primary is now %@ (epoch %lld); writes paused %.3f s; replicas: %@",
+                   primary.description, epoch, writePause, replicas.map(\.description).joined(separator: ", "))
+        }
     }
 
     /// Planned change of primary, losing no committed write: the target catches up while
