@@ -353,3 +353,11 @@ def stack() -> Stack:
     if not path.exists():
         pytest.fail(f"{path} not found: start the stack first (CB_STACK=test scripts/stack.sh start)")
     return Stack(path)
+
+
+def answered_by_nginx(status: int, body: bytes) -> bool:
+    """Whether an answer is one of nginx's own refusals (public/errors/, chosen by
+    nginx/corkboard-locations.conf's error_page): the application never sends those bytes."""
+    pages = (REPO / "public" / "errors" / f"{status}.{kind}" for kind in ("html", "json"))
+    return any(page.exists() and body == page.read_bytes() for page in pages)
+

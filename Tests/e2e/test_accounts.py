@@ -267,13 +267,21 @@ def stack_script():
 
 def test_nginx_throttles_rapid_logins(stack, strict_nginx_limits):
     s = stack.api_session()
-    codes = [s.post(stack.url("/api/login"), json={"email": stack.new_email("flood"), "password": "x" * 12}).status_code
-             for _ in range(12)]
-    # burst=5 nodelay: six get through to the application (401), the rest are refused by nginx.
+    answers = [s.post(stack.url("/api/login"), json={"email": stack.new_email("flood"), "password": "x" * 12})
+               for _ in range(12)]
+    codes = [r.status_code for r in answers]
+    # burst=5 nodelay: six get through to the application (401), the rest are refused by nginx,
+    # in the API's language and saying when to come back.
     assert codes.count(429) >= 5, codes
     assert 401 in codes
+    refused = next(r for r in answers if r.status_code == 429)
+    assert refused.headers["content-type"].startswith("application/json") and refused.headers["retry-after"] == "5"
+    assert "Too many requests from your address" in refused.json()["error"], refused.text
     page = stack.session()
-    assert [page.get(stack.url("/login")).status_code for _ in range(10)].count(429) >= 3
+    pages = [page.get(stack.url("/login")) for _ in range(10)]
+    assert [r.status_code for r in pages].count(429) >= 3
+    refused = next(r for r in pages if r.status_code == 429)
+    assert refused.headers["content-type"].startswith("text/html") and "Too many requests" in refused.text
     # Other pages are not limited.
     assert s.get(stack.url("/healthz")).status_code == 200
 

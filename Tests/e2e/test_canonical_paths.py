@@ -24,7 +24,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from conftest import REPO, STACK_SCRIPT
+from conftest import REPO, STACK_SCRIPT, answered_by_nginx
 
 NGINX_FILES = [REPO / "nginx" / "corkboard-locations.conf", REPO / "nginx" / "dev.conf.template"]
 
@@ -46,8 +46,6 @@ EXEMPT = {
 }
 RULE_DIRECTIVES = re.compile(r"^\s*(allow|deny|limit_req|client_max_body_size|fastcgi_pass\s+corkboard_uploads)\b", re.M)
 
-# nginx's own refusals carry its signature; the application's pages and JSON never do.
-NGINX_PAGE = re.compile(rb"<center>nginx</center>")
 
 
 def nginx_locations(text: str):
@@ -170,7 +168,7 @@ def test_operator_pages_refused_by_nginx_to_a_non_loopback_peer_in_every_spellin
     for path in RULES["~* ^/status/?$"][1] + RULES["~* ^/metrics/?$"][1]:
         for spelling in [path] + spellings(path):
             status, _, body = raw.send("GET", spelling, source=outsider)
-            assert status == 403 and NGINX_PAGE.search(body), f"GET {spelling} from {outsider}: {status} {body[:200]!r}"
+            assert status == 403 and answered_by_nginx(status, body), f"GET {spelling} from {outsider}: {status} {body[:200]!r}"
 
 
 # ---- rate limits --------------------------------------------------------------------------
@@ -195,7 +193,7 @@ def exhaust(raw, path, source):
         status, _, body = raw.send("GET", path, source=source)
         codes.append(status)
         if status == 429:
-            assert NGINX_PAGE.search(body), body[:200]
+            assert answered_by_nginx(status, body), body[:200]
             return codes
     raise AssertionError(f"GET {path} from {source} never reached the limit: {codes}")
 
@@ -226,7 +224,7 @@ def test_every_spelling_of_a_limited_path_shares_its_bucket(raw, strict_limits, 
             for method in ("GET", "POST"):
                 status, _, body = raw.send(method, spelling, source=source, body=b"{}",
                                            headers={"Content-Type": "application/json"})
-                assert status == 429 and NGINX_PAGE.search(body), f"{method} {spelling}: {status} {body[:200]!r}"
+                assert status == 429 and answered_by_nginx(status, body), f"{method} {spelling}: {status} {body[:200]!r}"
 
 
 # ---- the upload pool ----------------------------------------------------------------------
@@ -252,7 +250,7 @@ def test_large_uploads_reach_the_upload_pool_in_every_spelling(stack, raw):
             m0, u0 = pool_requests(main), pool_requests(uploads)
             status, _, text = raw.send(method, path, source=fresh_address(), body=body, headers=headers)
             m1, u1 = pool_requests(main), pool_requests(uploads)
-            assert not NGINX_PAGE.search(text), f"{method} {path}: nginx answered {status}"
+            assert not answered_by_nginx(status, text), f"{method} {path}: nginx answered {status}"
             # Each pool's own /status query counts once in it; the upload counts in one pool only.
             tries.append(({"main": m1 - m0 - 1, "uploads": u1 - u0 - 1}, status))
             if sum(tries[-1][0].values()) == 1:

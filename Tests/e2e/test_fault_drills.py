@@ -354,6 +354,19 @@ def test_slow_clients_hold_no_worker_and_others_are_served(stack, poster):
 
 # ---- 4. oversized and malformed requests -----------------------------------------------------
 
+def assert_nginx_refusal(r, words: str, json: bool):
+    """nginx's own refusal in the site's language (nginx/corkboard-locations.conf, error_page):
+    the API's JSON error, or the site's page, never nginx's own page or a version."""
+    assert "nginx" not in r.text.lower(), r.text[:300]
+    assert r.headers["x-content-type-options"] == "nosniff" and r.headers["cache-control"] == "no-store"
+    if json:
+        assert r.headers["content-type"].startswith("application/json"), r.headers["content-type"]
+        assert words in r.json()["error"], r.text
+    else:
+        assert r.headers["content-type"].startswith("text/html"), r.headers["content-type"]
+        assert words in r.text and 'href="/static/corkboard.css"' in r.text, r.text[:300]
+
+
 def head_early(poster, content_type: str) -> bytes:
     return (f"POST /api/photos HTTP/1.1\r\nHost: localhost\r\nX-Requested-With: corkboard\r\n"
             f"Cookie: __Host-session={poster.cookies.get('__Host-session')}\r\n"
@@ -383,9 +396,19 @@ def test_oversized_and_malformed_requests_get_a_clear_4xx_and_crash_no_worker(st
                                                         headers={"Content-Type": "multipart/form-data"}, timeout=30)
     for name, r in answers.items():
         assert 400 <= r.status_code < 500, (name, r.status_code, r.text[:300])
-    # nginx refuses the oversized ones itself (its own short page), before any worker.
+    # nginx refuses the oversized ones itself, before any worker, in the site's language: the
+    # API's JSON error under /api/, the site's short page elsewhere (public/errors/).
     assert answers["header_100k"].status_code == 400
     assert {answers[n].status_code for n in answers if n.startswith("url_20k")} == {414}
+    assert_nginx_refusal(answers["header_100k"], "headers are larger than 16 KB", json=False)
+    assert_nginx_refusal(answers["url_20k_search"], "longer than 16 KB", json=False)
+    assert_nginx_refusal(answers["url_20k_path"], "longer than 16 KB", json=False)
+    # The page even under /api/: nginx refuses the address before it has read it.
+    assert_nginx_refusal(answers["url_20k_api_search"], "longer than 16 KB", json=False)
+    with stack.session() as s:
+        api_header = s.get(stack.url("/api/search?city=lisbon&q=lamp"), headers={"X-Big": big}, timeout=30)
+    assert api_header.status_code == 400
+    assert_nginx_refusal(api_header, "headers are larger than 16 KB", json=True)
     for name in [n for n in answers if n.startswith(("photo_", "post_", "multipart_"))]:
         assert answers[name].json()["error"], name
     # A body that ends early: Content-Length promises 100 KB, the client sends 5 KB and goes

@@ -21,6 +21,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from conftest import answered_by_nginx
+
 # Every name of METRICS-CONTRACT.md (the alerting rules are written against these).
 CONTRACT = [
     "corkboard_http_requests_total", "corkboard_http_request_duration_seconds_bucket", "corkboard_db_queries_total",
@@ -33,7 +35,6 @@ CONTRACT = [
     "corkboard_posts_auto_hidden_total", "corkboard_moderation_queue_posts", "corkboard_searches_total",
     "corkboard_search_term_recent", "corkboard_search_term_baseline",
 ]
-NGINX_PAGE = re.compile(rb"<center>nginx</center>")
 SAMPLE = re.compile(r"^([a-zA-Z_:][a-zA-Z0-9_:]*(?:\{.*\})?) (\S+)$")
 
 
@@ -145,7 +146,7 @@ def test_metrics_pass_promtool_and_carry_every_contract_name(stack):
 def test_metrics_refused_to_a_peer_neither_loopback_nor_allowed(stack):
     # nginx: 127.0.0.2 is not 127.0.0.1 and not in metrics_allow (127.0.0.3).
     status, body = send(stack, "GET", "/metrics", source="127.0.0.2")
-    assert status == 403 and NGINX_PAGE.search(body), body[:200]
+    assert status == 403 and answered_by_nginx(status, body), body[:200]
     assert send(stack, "GET", "/metrics", source="127.0.0.3")[0] == 200
     # The application checks the same list itself (nginx passes the peer as REMOTE_ADDR).
     refused = cgi_metrics(stack.pool_socket, "127.0.0.2")
