@@ -200,6 +200,34 @@ def test_two_mailers_at_once_send_each_message_once(stack, own_mailer):
         assert len(delivered(stack, m)) == 1
 
 
+def test_stopped_mid_batch_gives_back_the_rest_at_once(stack, own_mailer):
+    """A mailer stopped (SIGTERM: a deploy, a restart) part-way through a claimed batch finishes
+    the message in hand and gives the rest back: due at once, the claim not counted as an
+    attempt, instead of held for the lease (300 s) while no one sends them."""
+    n = 400
+    ids = enqueue(stack, address(), subject="stopped mid-batch", count=n)
+    env = {"CORKBOARD_MAILER_BATCH": str(n)}
+    proc = subprocess.Popen([stack.bin, "mailer", "--config", stack.config], env=dict(os.environ, **env),
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    try:
+        wait_until("the batch's first message sent", lambda: delivered(stack, ids[0]), timeout=30)
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        _, err = proc.communicate(timeout=30)
+    assert proc.returncode == 0, err
+    current = rows(stack, limit=2 * n)
+    sent = [m for m in ids if current[m]["status"] == "sent"]
+    rest = [m for m in ids if current[m]["status"] == "pending"]
+    assert len(sent) + len(rest) == n
+    assert rest, f"all {n} were sent before the stop arrived: the test proved nothing"
+    assert "gave back the rest of the batch" in err
+    assert all(current[m]["attempts"] == 0 for m in rest), [current[m]["attempts"] for m in rest[:5]]
+    # Due now: a mailer started at once sends every one of them, each once in all.
+    out = corkboard(stack, "mailer", "--once").stdout
+    assert f"sent {len(rest)}," in out, out
+    assert all(len(delivered(stack, m)) == 1 for m in ids[::20] + rest[:5])
+
+
 def test_throughput_report(stack, own_mailer):
     """Not a timed assertion: prints messages/s of `corkboard mailer --once` to the local catcher."""
     n = 500

@@ -70,12 +70,16 @@ public final class Mailer {
         return summary
     }
 
-    /// Sends a claimed batch in order. Rows left when a stop signal arrives keep their lease and
-    /// are picked up by the next mailer when it runs out.
+    /// Sends a claimed batch in order. Rows left when a stop signal arrives are given back, due
+    /// at once, so a restart (or another mailer) sends them without waiting out the lease.
     private func deliver(_ batch: [OutboxEntry], into summary: inout Summary) throws {
         var leaseEnds = ContinuousClock.now + .seconds(config.lease)
         for (index, entry) in batch.enumerated() {
-            if stop.isRequested { return }
+            if stop.isRequested {
+                try store.release(ids: batch[index...].map(\.id))
+                logger.info("stopping: gave back the rest of the batch", metadata: ["rows": "\(batch.count - index)"])
+                return
+            }
             // Renew before a send could outlast the lease, so no other mailer takes these rows meanwhile.
             if ContinuousClock.now + .seconds(config.timeout + 1) > leaseEnds {
                 try store.renewLease(ids: batch[index...].map(\.id), leaseSeconds: config.lease)

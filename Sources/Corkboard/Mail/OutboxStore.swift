@@ -43,6 +43,16 @@ public struct OutboxStore {
             """)
     }
 
+    /// Gives back rows this mailer claimed but never tried (it is stopping): due at once for the
+    /// next mailer instead of after the lease, and the claim not counted as an attempt.
+    public func release(ids: [Int64]) throws {
+        guard !ids.isEmpty else { return }
+        try database.write("""
+            UPDATE outbox SET attempts = attempts - 1, next_attempt_at = UTC_TIMESTAMP(6)
+            WHERE status = 'pending' AND attempts > 0 AND id IN \(SQL.list(ids))
+            """)
+    }
+
     /// Delivered: never sent again.
     public func markSent(id: Int64) throws {
         try database.write("""
