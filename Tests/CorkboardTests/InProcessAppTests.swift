@@ -119,7 +119,9 @@ import Testing
                                     password: AppHarness.env["CORKBOARD_TEST_DB_PASSWORD"] ?? "", database: "")
         let conn = try MariaDBConnection(address: AppHarness.replica, config: config)
         defer { conn.close() }
-        for _ in 0..<100 {
+        // Generous (30 s): under a loaded machine the replica has lagged past 5 s.
+        let deadline = Date().addingTimeInterval(30)
+        while Date() < deadline {
             // The last thing the seed writes is its posts; sessions come after them.
             let tables = try conn.query("SELECT COUNT(*) AS n FROM information_schema.tables WHERE table_schema = \(name) AND table_name = 'sessions'")
             if try tables.first?.decode("n", as: Int64.self) == 1,
