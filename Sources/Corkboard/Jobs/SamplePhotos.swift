@@ -34,6 +34,12 @@ public struct SamplePhotos {
         }
     }
 
+    /// Draws every sample ad's photos now (about a second of libvips work), so the seeder's
+    /// transaction, which only stores them, stays short.
+    mutating func drawAll() throws {
+        for index in SampleAd.all.indices { _ = try photos(for: index) }
+    }
+
     /// The photos of sample ad `index`, drawn on first use.
     mutating func photos(for index: Int) throws -> [ProcessedPhoto] {
         if let done = drawn[index] { return done }

@@ -70,6 +70,7 @@ public struct Seeder {
         var total = 0
         var postIDs: [Int64] = []
         var photos = self.photos
+        try photos?.drawAll()
         try database.transaction { conn in
             try PhotoWrites.undoing(files: photos?.files ?? PhotoFiles(root: "/nonexistent")) { writes in
                 for city in try cityStore.all() {
