@@ -813,6 +813,8 @@ cmd_start() {
         "$bin" seed --config "$CONF" >>"$LOG/migrate.log" 2>&1 || { tail -n 20 "$LOG/migrate.log" >&2; die "corkboard seed failed; see $LOG/migrate.log"; }
     fi
     [[ "$ROLE" == data ]] && return 0
+    # The hashed copies of the stylesheet and scripts that pages link to (as a deploy does).
+    "$bin" assets --config "$CONF" >>"$LOG/migrate.log" 2>&1 || { tail -n 20 "$LOG/migrate.log" >&2; die "corkboard assets failed; see $LOG/migrate.log"; }
     cmd_pool_start
     cmd_mailer_start
     cmd_gc_start

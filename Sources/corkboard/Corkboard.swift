@@ -18,7 +18,7 @@ struct CorkboardCommand: ParsableCommand {
         subcommands: [ServeCommand.self, WorkerCommand.self, MigrateCommand.self, SeedCommand.self,
                       UserCommand.self, MailerCommand.self, MailCommand.self, GCPhotosCommand.self,
                       SearchCommand.self, SeedBenchCommand.self, PurgeCommand.self, MetricsAllowCommand.self,
-                      DBCommand.self, BackupCommand.self, RestoreCommand.self])
+                      DBCommand.self, BackupCommand.self, RestoreCommand.self, AssetsCommand.self])
 }
 
 /// Options every command shares.

@@ -16,6 +16,28 @@ import Testing
         #expect(StaticAssets.url("no-such.js") == "/static/no-such.js")
     }
 
+    /// A file is linked by its hashed name only once `corkboard assets` wrote that copy; a new
+    /// release's file gets a new copy and the old one stays for the pages that name it.
+    @Test func hashedNamesAreLinkedOnlyWhenTheirCopyExists() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("assets-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: root) }
+        for name in StaticAssets.names { try Data("/* \(name) */".utf8).write(to: root.appendingPathComponent(name)) }
+        #expect(StaticAssets.links(root: root.path).isEmpty)
+        #expect(try StaticAssets.writeHashedCopies(root: root.path).count == StaticAssets.names.count)
+        let links = StaticAssets.links(root: root.path)
+        #expect(links.count == StaticAssets.names.count)
+        let css = try #require(links["corkboard.css"])
+        #expect(css == StaticAssets.hashedURL("corkboard.css", bytes: Array("/* corkboard.css */".utf8)))
+        #expect(try StaticAssets.writeHashedCopies(root: root.path).isEmpty)
+        // The next release changes the stylesheet: one new copy, the previous one kept.
+        try Data("body{}".utf8).write(to: root.appendingPathComponent("corkboard.css"))
+        #expect(StaticAssets.links(root: root.path)["corkboard.css"] == nil)
+        #expect(try StaticAssets.writeHashedCopies(root: root.path).count == 1)
+        #expect(StaticAssets.links(root: root.path)["corkboard.css"] != css)
+        #expect(FileManager.default.fileExists(atPath: root.path + "/" + css.dropFirst("/static/".count)))
+    }
+
     @Test func galleryShowsEveryPhotoInOrderWithSizesAltAndLazyLoading() {
         let photos = (0..<3).map { i in
             PhotoRef(sha256: Array(repeating: UInt8(i), count: 32), thumbSHA256: Array(repeating: UInt8(100 + i), count: 32),

@@ -228,7 +228,8 @@ def test_gallery_view_cursor_walk_shows_every_post_once(stack):
 
 def test_stylesheet_and_scripts_have_content_hashed_names_with_long_caching(stack, ten_photo_post):
     """Pages link each file by 12 hex digits of its SHA-256 (so a changed file gets a new
-    address at once), and nginx serves that name with a year's immutable caching."""
+    address at once), a copy `corkboard assets` wrote, and nginx serves that name with a year's
+    immutable caching."""
     import hashlib
     with stack.session() as s:
         home = s.get(stack.url("/lisbon"), timeout=10).text + s.get(stack.url(ten_photo_post), timeout=10).text
@@ -242,6 +243,13 @@ def test_stylesheet_and_scripts_have_content_hashed_names_with_long_caching(stac
             r = s.get(stack.url(link), timeout=10)
             assert r.status_code == 200 and r.content == body
             assert r.headers["cache-control"] == "public, max-age=31536000, immutable"
+        # Only a hashed name whose copy exists is served: another release's name (a host not yet
+        # upgraded, asked for the next release's file) is a 404 never cached, not this file's
+        # bytes kept for a year under a name they do not match.
+        stale = s.get(stack.url("/static/corkboard.000000000000.css"), timeout=10)
+        assert stale.status_code == 404 and stale.headers["cache-control"] == "no-store"
+        # The plain names change with every release: a short lifetime.
+        assert s.get(stack.url("/static/corkboard.css"), timeout=10).headers["cache-control"] == "public, max-age=300"
 
 
 def test_listing_first_screen_stays_light(stack, page_browser):
