@@ -10,15 +10,18 @@ public enum HTMLResponse {
     /// A page already rendered to UTF-8 (e.g. one the hot-post cache keeps).
     public static func make(status: Int = 200, bytes: [UInt8]) -> FastCGIResponse {
         var r = FastCGIResponse(status: status, body: bytes)
-        try? r.setHeader("Content-Type", "text/html; charset=utf-8")
+        r.addHeader(contentType)
         return r
     }
+
+    /// Checked once, not on every page.
+    static let contentType = try! CheckedHeader("Content-Type", "text/html; charset=utf-8")
 }
 
 extension FastCGIResponse {
     /// Whether this is an HTML page (`HTMLResponse`).
     var isHTML: Bool {
-        headers.contains { $0.name.lowercased() == "content-type" && $0.value.hasPrefix("text/html") }
+        headers.contains { $0.name.equalsIgnoringASCIICase("content-type") && $0.value.hasPrefix("text/html") }
     }
 }
 
