@@ -4,7 +4,7 @@ import Foundation
 /// HTML page responses.
 public enum HTMLResponse {
     public static func make(status: Int = 200, _ html: HTML) -> FastCGIResponse {
-        make(status: status, bytes: Array(html.text.utf8))
+        make(status: status, bytes: html.bytes)
     }
 
     /// A page already rendered to UTF-8 (e.g. one the hot-post cache keeps).
