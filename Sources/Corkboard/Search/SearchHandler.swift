@@ -43,8 +43,8 @@ enum SearchHandler {
         let request = try SearchRequest(city: city, items: try context.request.queryItems, catalog: catalog, key: key)
         let page = try engine(context).run(request)
         let term = count(request, context)
-        return store(JSONResponse.make(APIPage(city: city.slug, posts: page.hits, nextCursor: page.next?.encode(key: key), newPosts: page.newPosts)),
-                     city: city, generation: generation, term: term, context)
+        let body = APIPage(city: city.slug, posts: page.hits, nextCursor: page.next?.encode(key: key), newPosts: page.newPosts)
+        return store(.json(SearchPageJSON.encode(body)), city: city, generation: generation, term: term, context)
     }
 
     /// The page from the worker's list cache (`ListingCache`), counted as a search again when
