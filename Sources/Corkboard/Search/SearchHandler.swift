@@ -84,7 +84,7 @@ enum SearchHandler {
     }
 
     static func engine(_ context: RequestContext) -> SearchEngine {
-        SearchEngine(database: context.database, pageSize: context.app.config.search.pageSize)
+        SearchEngine(database: context.database, pageSize: context.app.config.search.pageSize, termCounts: context.app.termCounts)
     }
 
     /// The city and its filter menus, from the worker's `CityCatalogCache`.
