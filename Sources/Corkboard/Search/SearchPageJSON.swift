@@ -1,5 +1,6 @@
 import FastCGI
 import Foundation
+import MariaDB
 
 /// The JSON of an `/api/search` page written straight to bytes. Foundation's `JSONEncoder`
 /// (with the snake_case key strategy converting every key of every post again) was two thirds
@@ -90,17 +91,8 @@ enum SearchPageJSON {
         let seconds = Int64(date.timeIntervalSince1970.rounded(.down))
         let days = seconds >= 0 ? seconds / 86400 : (seconds - 86399) / 86400
         let inDay = seconds - days * 86400
-        // Days since 1970-01-01 to a civil date (the proleptic Gregorian calendar).
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let day = doy - (153 * mp + 2) / 5 + 1
-        let month = mp < 10 ? mp + 3 : mp - 9
-        let year = yoe + era * 400 + (month <= 2 ? 1 : 0)
-        func digits(_ n: Int64, _ width: Int) {
+        let (year, month, day) = MySQLTime.civil(days: Int(days))
+        func digits<N: BinaryInteger>(_ n: N, _ width: Int) {
             let text = String(n)
             for _ in text.utf8.count..<max(width, text.utf8.count) { out.append(UInt8(ascii: "0")) }
             out.appendUTF8(text)
