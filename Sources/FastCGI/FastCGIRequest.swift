@@ -9,12 +9,16 @@ public struct FastCGIRequest {
     public let params: [String: String]
     /// The request body stream.
     public let body: FastCGIBody
+    /// The path part of REQUEST_URI (up to '?'), not percent-decoded; DOCUMENT_URI if there is
+    /// no REQUEST_URI. Worked out once: routing, logging and handlers each ask for it.
+    public let path: String
 
     /// A request with `params` and `body` (an empty body by default).
     public init(params: [String: String], body: FastCGIBody? = nil) {
         self.params = params
         let length = params["CONTENT_LENGTH"].flatMap { Int($0) }
         self.body = body ?? FastCGIBody(source: BytesBodySource([]), declaredLength: length ?? 0)
+        path = Self.path(params)
     }
 
     /// Builds a request from "NAME=value" entries, enforcing `maxParamsBytes`/`maxParamsCount`.
@@ -27,6 +31,7 @@ public struct FastCGIRequest {
         }
         self.params = params.values
         self.body = body
+        path = Self.path(params.values)
     }
 
     /// Collects params one "NAME=value" entry at a time, with the caps checked as it goes (the
@@ -59,9 +64,7 @@ public struct FastCGIRequest {
     /// REQUEST_METHOD, e.g. "GET".
     public var method: String { params["REQUEST_METHOD"] ?? "GET" }
 
-    /// The path part of REQUEST_URI (up to '?'), not percent-decoded; DOCUMENT_URI if there is
-    /// no REQUEST_URI.
-    public var path: String {
+    static func path(_ params: [String: String]) -> String {
         if let uri = params["REQUEST_URI"], !uri.isEmpty {
             if let q = uri.firstIndex(of: "?") { return String(uri[..<q]) }
             return uri

@@ -40,24 +40,34 @@ public struct FastCGIResponse {
 
     /// Removes every header called `name` (case-insensitive).
     public mutating func removeHeader(_ name: String) {
-        let lower = name.lowercased()
-        headers.removeAll { $0.name.lowercased() == lower }
+        headers.removeAll { $0.name.equalsIgnoringASCIICase(name) }
     }
 
     /// The first value of header `name` (case-insensitive).
     public func header(_ name: String) -> String? {
-        let lower = name.lowercased()
-        return headers.first { $0.name.lowercased() == lower }?.value
+        headers.first { $0.name.equalsIgnoringASCIICase(name) }?.value
     }
 
     /// "Status: 200 OK\r\n", the headers, "Content-Length: N\r\n", then the blank line.
+    /// Built as bytes: it runs on every response.
     public func serializedHead() -> [UInt8] {
-        var head = "Status: \(status) \(Self.reasonPhrase(for: status))\r\n"
-        for (name, value) in headers where name.lowercased() != "content-length" {
-            head += "\(name): \(value)\r\n"
+        var head = [UInt8]()
+        head.reserveCapacity(640)
+        head.appendUTF8("Status: ")
+        head.appendUTF8(String(status))
+        head.append(UInt8(ascii: " "))
+        head.appendUTF8(Self.reasonPhrase(for: status))
+        head.appendUTF8("\r\n")
+        for (name, value) in headers where !name.equalsIgnoringASCIICase("content-length") {
+            head.appendUTF8(name)
+            head.appendUTF8(": ")
+            head.appendUTF8(value)
+            head.appendUTF8("\r\n")
         }
-        head += "Content-Length: \(body.count)\r\n\r\n"
-        return Array(head.utf8)
+        head.appendUTF8("Content-Length: ")
+        head.appendUTF8(String(body.count))
+        head.appendUTF8("\r\n\r\n")
+        return head
     }
 
     // MARK: Validation

@@ -3,7 +3,7 @@ import Foundation
 
 /// Date <-> MYSQL_TIME in UTC, with microseconds, by calendar arithmetic (no Calendar, no
 /// time zone database: every connection runs with `time_zone = '+00:00'`).
-enum MySQLTime {
+public enum MySQLTime {
     /// Days since 1970-01-01 for a proleptic Gregorian date.
     static func days(year: Int, month: Int, day: Int) -> Int {
         let y = month <= 2 ? year - 1 : year
@@ -15,8 +15,9 @@ enum MySQLTime {
         return era * 146_097 + dayOfEra - 719_468
     }
 
-    /// The Gregorian date of a day count since 1970-01-01.
-    static func civil(days: Int) -> (year: Int, month: Int, day: Int) {
+    /// The Gregorian date of a day count since 1970-01-01 (also for the dates the site writes
+    /// itself: JSON, the bench corpus's files).
+    public static func civil(days: Int) -> (year: Int, month: Int, day: Int) {
         let z = days + 719_468
         let era = (z >= 0 ? z : z - 146_096) / 146_097
         let dayOfEra = z - era * 146_097

@@ -27,6 +27,19 @@ import Testing
             #expect(Base64URL.encode(bytes) == foundation)
             #expect(Base64URL.decode(Base64URL.encode(bytes)) == bytes)
         }
+        // Only the spelling `encode` writes decodes: no unused bits set, no lone last character,
+        // nothing outside the alphabet (padding included).
+        #expect(Base64URL.decode("AA") == [0] && Base64URL.decode("AB") == nil && Base64URL.decode("A") == nil)
+        #expect(Base64URL.decode("Zg") == Array("f".utf8) && Base64URL.decode("Zh") == nil && Base64URL.decode("Zg==") == nil)
+        #expect(Base64URL.decode("-_8") == [0xfb, 0xff] && Base64URL.decode("+/8") == nil && Base64URL.decode("") == [])
+        let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
+        for _ in 0..<300 {
+            let text = String((0..<Int.random(in: 0...9)).map { _ in alphabet.randomElement()! })
+            var padded = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+            while padded.utf8.count % 4 != 0 { padded += "=" }
+            let foundation = Data(base64Encoded: padded).map { Array($0) }.flatMap { Base64URL.encode($0) == text ? $0 : nil }
+            #expect(Base64URL.decode(text) == foundation, "\(text)")
+        }
     }
 
     /// Limits count characters as the OpenAPI document (JSON Schema `maxLength`) and MariaDB do:
@@ -44,6 +57,20 @@ import Testing
         // RFC 4231 test case 2.
         let mac = Crypto.hmacSHA256(key: Array("Jefe".utf8), Array("what do ya want for nothing?".utf8))
         #expect(mac.map { String(format: "%02x", $0) }.joined() == "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843")
+        // Test cases 1, 6 and 7: a 20-byte key, and keys longer than a block (hashed first),
+        // with short and long data; each MAC twice from one prepared key (its states reused).
+        let cases: [([UInt8], String, String)] = [
+            ([UInt8](repeating: 0x0b, count: 20), "Hi There", "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7"),
+            ([UInt8](repeating: 0xaa, count: 131), "Test Using Larger Than Block-Size Key - Hash Key First",
+             "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54"),
+            ([UInt8](repeating: 0xaa, count: 131), "This is a test using a larger than block-size key and a larger than block-size data."
+                + " The key needs to be hashed before being used by the HMAC algorithm.",
+             "9b09ffa71b942fcb27635fbcd5b0e944bfdc63644f0713938a7f51535c3a35e2"),
+        ]
+        for (key, data, want) in cases {
+            let prepared = HMACSHA256(key: key)
+            for _ in 0..<2 { #expect(Crypto.hex(prepared.mac(Array(data.utf8))) == want) }
+        }
     }
 
     @Test func constantTimeEqual() {

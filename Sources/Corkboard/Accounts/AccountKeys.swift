@@ -8,6 +8,7 @@ import MariaDB
 /// so these process-wide caches are only ever touched from one thread.
 enum AccountKeys {
     nonisolated(unsafe) private static var csrfKey: [UInt8]?
+    nonisolated(unsafe) private static var csrfMAC: HMACSHA256?
     nonisolated(unsafe) private static var dummy: (params: String, hash: String)?
     nonisolated(unsafe) private static var commonPasswords: (path: String, list: Set<String>)?
 
@@ -21,6 +22,14 @@ enum AccountKeys {
         let key: [UInt8] = try row.decode("secret")
         csrfKey = key
         return key
+    }
+
+    /// The anonymous-form CSRF key prepared for HMAC once (an anonymous post view signs a token).
+    static func siteCSRFMAC(_ database: Database) throws -> HMACSHA256 {
+        if let csrfMAC { return csrfMAC }
+        let mac = HMACSHA256(key: try siteCSRFKey(database))
+        csrfMAC = mac
+        return mac
     }
 
     /// A hash of a random password made with the current parameters.

@@ -10,7 +10,12 @@ public enum CSRFToken {
 
     /// The token for anonymous forms, bound to the browser's pre-session cookie.
     public static func forAnonymous(siteKey: [UInt8], cookie: String) -> String {
-        Base64URL.encode(Crypto.hmacSHA256(key: siteKey, Array("anonymous form \(cookie)".utf8)))
+        forAnonymous(site: HMACSHA256(key: siteKey), cookie: cookie)
+    }
+
+    /// The same with the site key already prepared (`AccountKeys.siteCSRFMAC`).
+    public static func forAnonymous(site: HMACSHA256, cookie: String) -> String {
+        Base64URL.encode(site.mac(Array("anonymous form ".utf8) + Array(cookie.utf8)))
     }
 
     /// Constant-time check of a submitted token against the expected one.

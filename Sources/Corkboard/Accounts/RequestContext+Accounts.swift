@@ -83,15 +83,15 @@ extension RequestContext {
     /// anonymous `__Host-csrf` cookie when the visitor is not logged in and has none).
     public func csrfToken() throws -> String {
         if let session = try currentSession() { return CSRFToken.forSession(secret: session.csrfSecret) }
-        let key = try AccountKeys.siteCSRFKey(database)
+        let key = try AccountKeys.siteCSRFMAC(database)
         if let cookie = storage["accounts.csrfCookie"] as? String ?? request.cookies[SessionCookie.csrfName],
            SessionCookie.isWellFormed(cookie) {
-            return CSRFToken.forAnonymous(siteKey: key, cookie: cookie)
+            return CSRFToken.forAnonymous(site: key, cookie: cookie)
         }
         let cookie = Crypto.token()
         storage["accounts.csrfCookie"] = cookie
         responseHeaders.append(("Set-Cookie", SessionCookie.setCSRF(cookie)))
-        return CSRFToken.forAnonymous(siteKey: key, cookie: cookie)
+        return CSRFToken.forAnonymous(site: key, cookie: cookie)
     }
 
     /// A submitted token is valid if it is this session's or this browser's anonymous one.
@@ -101,8 +101,8 @@ extension RequestContext {
             return true
         }
         if let cookie = request.cookies[SessionCookie.csrfName], SessionCookie.isWellFormed(cookie) {
-            let key = try AccountKeys.siteCSRFKey(database)
-            return CSRFToken.matches(submitted, expected: CSRFToken.forAnonymous(siteKey: key, cookie: cookie))
+            let key = try AccountKeys.siteCSRFMAC(database)
+            return CSRFToken.matches(submitted, expected: CSRFToken.forAnonymous(site: key, cookie: cookie))
         }
         return false
     }

@@ -1,3 +1,4 @@
+import FastCGI
 import Foundation
 
 /// What the hot-post cache holds for one post: the decoded post, the rendered article (the
@@ -14,7 +15,7 @@ public struct HotPost {
     public var viewerPageRest: [UInt8]?
     /// Rough memory cost, for the cache's byte bound.
     public var bytes: Int {
-        viewerPage.count + (viewerPageRest?.count ?? 0) + article.text.utf8.count + post.title.utf8.count
+        viewerPage.count + (viewerPageRest?.count ?? 0) + article.bytes.count + post.title.utf8.count
             + post.description.utf8.count + 256
     }
 
@@ -31,7 +32,7 @@ public struct HotPost {
         var page = [UInt8]()
         page.reserveCapacity(viewerPage.count + token.utf8.count + rest.count)
         page += viewerPage
-        page += token.utf8
+        page.appendUTF8(token)
         page += rest
         return page
     }

@@ -110,10 +110,10 @@ enum PostPageHandler {
         let article = render(post, thumbSize: thumbSize)
         guard post.contactEnabled else {
             return HotPost(post: post, article: article,
-                           viewerPage: Array(page(post, article: article, controls: ReportForm.button(post), siteName: siteName).text.utf8))
+                           viewerPage: page(post, article: article, controls: ReportForm.button(post), siteName: siteName).bytes)
         }
         let contact = ContactForm.section(post: post, csrf: tokenPlaceholder)
-        let whole = Array(page(post, article: article, controls: "\(ReportForm.button(post))\n\(contact)", siteName: siteName).text.utf8)
+        let whole = page(post, article: article, controls: "\(ReportForm.button(post))\n\(contact)", siteName: siteName).bytes
         let marker = Array(tokenPlaceholder.utf8)
         guard let at = lastIndex(of: marker, in: whole) else {
             return HotPost(post: post, article: article, viewerPage: whole)   // no form after all: served per request

@@ -29,15 +29,18 @@ public struct SearchPage: Sendable {
 public struct SearchEngine {
     let database: Database
     let pageSize: Int
+    /// A worker's recent term counts (nil: count on every request).
+    let termCounts: TermCounts?
     /// Terms are counted up to this many matches to pick the rarest as the driver. The counting
     /// is most of a multi-term query's cost (a Korean word is two or more pieces): at 2000 the
     /// Korean bench query ran at ~900 req/s, at 1000 at ~1,130. Below the cap the choice is
     /// exact; above it, both terms are common and either drives the walk well enough.
     static let countCap = 1000
 
-    public init(database: Database, pageSize: Int) {
+    public init(database: Database, pageSize: Int, termCounts: TermCounts? = nil) {
         self.database = database
         self.pageSize = pageSize
+        self.termCounts = termCounts
     }
 
     public func run(_ request: SearchRequest, now: Date = Date()) throws -> SearchPage {
@@ -91,10 +94,20 @@ public struct SearchEngine {
         return page
     }
 
-    /// The required term with the fewest matches (counted up to `countCap`) in this city.
+    /// The required term with the fewest matches (counted up to `countCap`) in this city; the
+    /// counts come through `termCounts` when the engine has them (a worker's).
     func driver(for request: SearchRequest, since: Date) throws -> String? {
         let terms = request.query.required
         guard terms.count > 1 else { return terms.first }
+        let counts = try termCounts.map { try $0.counts(city: request.city.id, terms: terms) { try count($0, request, since) } }
+            ?? count(terms, request, since)
+        var best = (index: 0, count: Int64.max)
+        for (i, n) in counts.enumerated() where n < best.count { best = (i, n) }
+        return terms[best.index]
+    }
+
+    /// How many matches each of `terms` has in the request's city, up to `countCap`: one statement.
+    func count(_ terms: [String], _ request: SearchRequest, _ since: Date) throws -> [Int64] {
         var parts: [SQL] = []
         for (i, term) in terms.enumerated() {
             parts.append("""
@@ -102,13 +115,12 @@ public struct SearchEngine {
                 AND term = \(SearchText.hash(term)) AND created_at > \(since) LIMIT \(Self.countCap)) z\(unsafeSQL: String(i))
                 """)
         }
-        let rows = try database.read(SQL.joined(parts, separator: " UNION ALL "))
-        var best = (index: 0, count: Int64.max)
-        for row in rows {
-            let i = Int(try row.decode("i", as: Int64.self)), n = try row.decode("n", as: Int64.self)
-            if n < best.count { best = (i, n) }
+        var counts = [Int64](repeating: Int64.max, count: terms.count)
+        for row in try database.read(SQL.joined(parts, separator: " UNION ALL ")) {
+            let i = Int(try row.decode("i", as: Int64.self))
+            if counts.indices.contains(i) { counts[i] = try row.decode("n", as: Int64.self) }
         }
-        return terms[best.index]
+        return counts
     }
 
     /// The shown posts, in the order of `ids`; deleted and hidden ones drop out. Their prices are in

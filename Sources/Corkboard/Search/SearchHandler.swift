@@ -43,8 +43,8 @@ enum SearchHandler {
         let request = try SearchRequest(city: city, items: try context.request.queryItems, catalog: catalog, key: key)
         let page = try engine(context).run(request)
         let term = count(request, context)
-        return store(JSONResponse.make(APIPage(city: city.slug, posts: page.hits, nextCursor: page.next?.encode(key: key), newPosts: page.newPosts)),
-                     city: city, generation: generation, term: term, context)
+        let body = APIPage(city: city.slug, posts: page.hits, nextCursor: page.next?.encode(key: key), newPosts: page.newPosts)
+        return store(.json(SearchPageJSON.encode(body)), city: city, generation: generation, term: term, context)
     }
 
     /// The page from the worker's list cache (`ListingCache`), counted as a search again when
@@ -84,7 +84,7 @@ enum SearchHandler {
     }
 
     static func engine(_ context: RequestContext) -> SearchEngine {
-        SearchEngine(database: context.database, pageSize: context.app.config.search.pageSize)
+        SearchEngine(database: context.database, pageSize: context.app.config.search.pageSize, termCounts: context.app.termCounts)
     }
 
     /// The city and its filter menus, from the worker's `CityCatalogCache`.

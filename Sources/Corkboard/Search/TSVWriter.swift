@@ -1,4 +1,5 @@
 import Foundation
+import MariaDB
 
 /// A buffered writer of tab-separated rows in the format `LOAD DATA` reads by default
 /// (fields joined by tabs, rows by newlines, `\N` for NULL). Values must not hold tabs,
@@ -41,16 +42,7 @@ final class TSVWriter {
         let frac = micros % 1_000_000
         let days = Int(secs / 86_400)
         secs %= 86_400
-        // Civil date from days since 1970 (Howard Hinnant's algorithm).
-        let z = days + 719_468
-        let era = z / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let day = doy - (153 * mp + 2) / 5 + 1
-        let month = mp < 10 ? mp + 3 : mp - 9
-        let year = yoe + era * 400 + (month <= 2 ? 1 : 0)
+        let (year, month, day) = MySQLTime.civil(days: days)
         return String(format: "%04d-%02d-%02d %02lld:%02lld:%02lld.%06lld", year, month, day,
                       secs / 3600, secs % 3600 / 60, secs % 60, frac)
     }

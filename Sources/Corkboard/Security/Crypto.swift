@@ -29,17 +29,10 @@ public enum Crypto {
         return out
     }
 
+    /// HMAC-SHA-256 of `data` under `key`; a key used on every request is better kept as an
+    /// `HMACSHA256`, which prepares it once.
     public static func hmacSHA256(key: [UInt8], _ data: [UInt8]) -> [UInt8] {
-        var out = [UInt8](repeating: 0, count: 32)
-        var length: UInt32 = 32
-        key.withUnsafeBufferPointer { k in
-            data.withUnsafeBufferPointer { d in
-                out.withUnsafeMutableBufferPointer { o in
-                    _ = HMAC(EVP_sha256(), k.baseAddress, Int32(k.count), d.baseAddress, d.count, o.baseAddress, &length)
-                }
-            }
-        }
-        return out
+        HMACSHA256(key: key).mac(data)
     }
 
     /// Constant-time equality (CRYPTO_memcmp); different lengths are simply unequal.
@@ -109,12 +102,36 @@ public enum Base64URL {
     /// nil for anything that is not canonical unpadded base64url. Foundation ignores the unused
     /// low bits of the last character ("AB" and "AA" both give [0]), so a token, a signature or
     /// a signed cursor would have several spellings that all verify: only the one `encode`
-    /// writes is accepted.
+    /// writes is accepted (leftover bits must be zero, and no lone last character). Straight
+    /// from the bytes, as `encode`: a returning viewer's CSRF cookie is checked on each page.
     public static func decode(_ text: String) -> [UInt8]? {
-        guard text.utf8.allSatisfy({ $0 == 45 || $0 == 95 || (48...57).contains($0) || (65...90).contains($0) || (97...122).contains($0) }) else { return nil }
-        var s = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
-        while s.utf8.count % 4 != 0 { s += "=" }
-        guard let bytes = Data(base64Encoded: s).map({ Array($0) }), encode(bytes) == text else { return nil }
-        return bytes
+        var out = [UInt8]()
+        out.reserveCapacity(text.utf8.count * 3 / 4)
+        var pending: UInt32 = 0
+        var bits = 0
+        for c in text.utf8 {
+            guard let v = value(of: c) else { return nil }
+            pending = pending << 6 | v
+            bits += 6
+            if bits >= 8 {
+                bits -= 8
+                out.append(UInt8(truncatingIfNeeded: pending >> UInt32(bits)))
+                pending &= (1 << UInt32(bits)) - 1
+            }
+        }
+        guard bits < 6, pending == 0 else { return nil }
+        return out
+    }
+
+    /// The six bits one character of the URL-safe alphabet stands for.
+    private static func value(of c: UInt8) -> UInt32? {
+        switch c {
+        case UInt8(ascii: "A")...UInt8(ascii: "Z"): return UInt32(c - UInt8(ascii: "A"))
+        case UInt8(ascii: "a")...UInt8(ascii: "z"): return UInt32(c - UInt8(ascii: "a")) + 26
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): return UInt32(c - UInt8(ascii: "0")) + 52
+        case UInt8(ascii: "-"): return 62
+        case UInt8(ascii: "_"): return 63
+        default: return nil
+        }
     }
 }

@@ -41,7 +41,7 @@ public enum Layout {
         let marker = Array("<main id=\"main\">".utf8)
         guard let at = response.body.firstRange(of: marker) else { return }
         let notice: HTML = "<p class=\"notice read-only\" role=\"status\">\(readOnlyNotice)</p>"
-        response.body.insert(contentsOf: Array(notice.text.utf8), at: at.upperBound)
+        response.body.insert(contentsOf: notice.bytes, at: at.upperBound)
     }
 
     /// "3 hours ago" style age of a post.

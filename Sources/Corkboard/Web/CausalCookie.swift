@@ -8,13 +8,13 @@ import Foundation
 /// Value: `<gtid>.<expires unix seconds>.<hex mac>`.
 public struct CausalCookie: Sendable {
     public static let name = "__Host-cb_causal"
-    let key: [UInt8]
+    let key: HMACSHA256
     /// Seconds a token is honoured after the write.
     public let maxAge: Int
 
     /// `secret` is the `causal_cookie_secret` setting, the same on every host.
     public init(secret: String, maxAge: Int) {
-        key = Crypto.hmacSHA256(key: Array("corkboard-causal".utf8), Array(secret.utf8))
+        key = HMACSHA256(key: Crypto.hmacSHA256(key: Array("corkboard-causal".utf8), Array(secret.utf8)))
         self.maxAge = maxAge
     }
 
@@ -35,5 +35,5 @@ public struct CausalCookie: Sendable {
         return Crypto.constantTimeEqual(Array(parts[2].utf8), expected) ? String(parts[0]) : nil
     }
 
-    func mac(_ payload: String) -> [UInt8] { Crypto.hmacSHA256(key: key, Array(payload.utf8)) }
+    func mac(_ payload: String) -> [UInt8] { key.mac(Array(payload.utf8)) }
 }

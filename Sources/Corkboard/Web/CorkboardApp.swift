@@ -17,6 +17,8 @@ public final class CorkboardApp: FastCGIResponder {
     public let hotPosts: HotPostCache
     /// Finished list pages in this worker, for a second or two (see `ListingCache`).
     public let listings: ListingCache
+    /// Recent match counts of search terms in this worker, for a minute (see `TermCounts`).
+    public let termCounts = TermCounts()
     /// Cities and their filter menus in this worker, for a few seconds (see `CityCatalogCache`).
     public let cities = CityCatalogCache()
     /// Signs the GTID of a client's last write, so its next requests read their own writes.

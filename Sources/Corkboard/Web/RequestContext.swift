@@ -14,8 +14,13 @@ public final class RequestContext {
     /// Headers to add to whatever response this request ends with (e.g. Set-Cookie).
     public var responseHeaders: [(String, String)] = []
     /// The worker's logger with this request's id (nginx's `$request_id`, also in its access
-    /// log), so every line a request logs can be matched to it.
-    public let logger: Logger
+    /// log), so every line a request logs can be matched to it. Made on first use: most
+    /// requests log nothing, and setting its metadata cost each one a dictionary.
+    public private(set) lazy var logger: Logger = {
+        var logger = app.logger
+        if let id = request.params["REQUEST_ID"], !id.isEmpty { logger[metadataKey: "request_id"] = "\(id)" }
+        return logger
+    }()
     /// Set when this request could not learn who the visitor is because the primary is down:
     /// its pages render as for an anonymous visitor, with `Layout.readOnlyNotice` on top.
     public var identityUnavailable = false
@@ -24,9 +29,6 @@ public final class RequestContext {
         self.request = request
         self.pathParameters = pathParameters
         self.app = app
-        var logger = app.logger
-        if let id = request.params["REQUEST_ID"], !id.isEmpty { logger[metadataKey: "request_id"] = "\(id)" }
-        self.logger = logger
     }
 
     public var database: Database { app.database }

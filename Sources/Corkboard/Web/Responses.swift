@@ -4,21 +4,24 @@ import Foundation
 /// HTML page responses.
 public enum HTMLResponse {
     public static func make(status: Int = 200, _ html: HTML) -> FastCGIResponse {
-        make(status: status, bytes: Array(html.text.utf8))
+        make(status: status, bytes: html.bytes)
     }
 
     /// A page already rendered to UTF-8 (e.g. one the hot-post cache keeps).
     public static func make(status: Int = 200, bytes: [UInt8]) -> FastCGIResponse {
         var r = FastCGIResponse(status: status, body: bytes)
-        try? r.setHeader("Content-Type", "text/html; charset=utf-8")
+        r.addHeader(contentType)
         return r
     }
+
+    /// Checked once, not on every page.
+    static let contentType = try! CheckedHeader("Content-Type", "text/html; charset=utf-8")
 }
 
 extension FastCGIResponse {
     /// Whether this is an HTML page (`HTMLResponse`).
     var isHTML: Bool {
-        headers.contains { $0.name.lowercased() == "content-type" && $0.value.hasPrefix("text/html") }
+        headers.contains { $0.name.equalsIgnoringASCIICase("content-type") && $0.value.hasPrefix("text/html") }
     }
 }
 

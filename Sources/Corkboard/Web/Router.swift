@@ -21,6 +21,9 @@ public final class Router {
         case capture(String)
     }
     private var routes: [Route] = []
+    /// The indices of `routes` by their number of segments: a request is only compared with
+    /// the routes of its own length.
+    private var byLength: [Int: [Int]] = [:]
 
     public init() {}
 
@@ -29,6 +32,7 @@ public final class Router {
         if let i = routes.firstIndex(where: { $0.segments == segments }) {
             routes[i].handlers[method] = handler
         } else {
+            byLength[segments.count, default: []].append(routes.count)
             routes.append(Route(segments: segments, pattern: pattern, handlers: [method: handler]))
         }
     }
@@ -64,33 +68,39 @@ public final class Router {
 
     public func match(method: String, path: String) -> Match {
         let parts = CanonicalPath.segments(path)
-        var best: (route: Route, captures: [String: String], literals: Int, spelled: [String])?
-        for route in routes where route.segments.count == parts.count {
-            var captures: [String: String] = [:]
-            var spelled: [String] = []
+        // The route with the most literal segments wins; a route is only compared here (no
+        // captures or spellings built for the ones that do not match: this runs per request).
+        var best: (index: Int, literals: Int)?
+        for index in byLength[parts.count] ?? [] {
             var literals = 0
             var ok = true
-            for (segment, part) in zip(route.segments, parts) {
-                switch segment {
-                case .literal(let l):
-                    // Case-blind here only to find the route an other-case spelling meant.
-                    if l.lowercased() != part.lowercased() { ok = false } else { literals += 1; spelled.append(l) }
-                case .capture(let name):
-                    captures[name] = part
-                    spelled.append(part)
-                }
-                if !ok { break }
+            for (i, part) in parts.enumerated() {
+                // Case-blind here only to find the route an other-case spelling meant.
+                guard case .literal(let l) = routes[index].segments[i] else { continue }
+                guard l == part || l.equalsIgnoringASCIICase(part) else { ok = false; break }
+                literals += 1
             }
-            if ok, best == nil || literals > best!.literals { best = (route, captures, literals, spelled) }
+            if ok, best == nil || literals > best!.literals { best = (index, literals) }
         }
         guard let best else { return .notFound }
-        let canonical = CanonicalPath.join(best.spelled)
+        let route = routes[best.index]
+        var captures: [String: String] = [:]
+        var spelled: [String] = []
+        for (segment, part) in zip(route.segments, parts) {
+            switch segment {
+            case .literal(let l): spelled.append(l)
+            case .capture(let name):
+                captures[name] = part
+                spelled.append(part)
+            }
+        }
+        let canonical = CanonicalPath.join(spelled)
         if canonical != path { return .otherSpelling(canonical: canonical) }
         let lookup = method == "HEAD" ? "GET" : method
-        if let handler = best.route.handlers[lookup] { return .found(handler, best.captures, pattern: best.route.pattern) }
-        var allowed = best.route.handlers.keys.sorted()
+        if let handler = route.handlers[lookup] { return .found(handler, captures, pattern: route.pattern) }
+        var allowed = route.handlers.keys.sorted()
         if allowed.contains("GET") { allowed.append("HEAD") }
-        return .methodNotAllowed(allowed: allowed, pattern: best.route.pattern)
+        return .methodNotAllowed(allowed: allowed, pattern: route.pattern)
     }
 
     static func split(_ path: String) -> [String] {
