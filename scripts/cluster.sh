@@ -106,7 +106,7 @@ app_stack() { # NAME stack.sh-COMMAND
     cp -p "$VAR/secrets.env" "$ROOT/var/cluster-$name/secrets.env"
     rm -rf "$ROOT/var/cluster-$name/tls"
     cp -rp "$VAR/tls" "$ROOT/var/cluster-$name/tls"
-    CB_STACK="cluster-$name" CB_ROLE=app CB_ADDR_WEB="$NET.$(host_octet "$name")" \
+    CB_STACK="cluster-$name" CB_ROLE=app CB_HOST_ID="$name" CB_ADDR_WEB="$NET.$(host_octet "$name")" \
         CB_PHOTO_PEERS="$(peers_of "$name")" CB_CLUSTER_CIDR="$NET.0/24" \
         ip netns exec "$NS$name" "$STACK" "$2"
 }

@@ -25,6 +25,7 @@
 #                 client address it carries from that address only.
 # CB_TLS_SANS     extra subjectAltName entries of the certificate (e.g. IP:10.214.0.2).
 # CB_ROLE         all (default), data (databases + SMTP catcher) or app (nginx + pools + mailer).
+# CB_HOST_ID      the application host's name (host_id), CB_PHOTO_PEERS the other hosts' addresses.
 #
 # Data and logs live under var/$CB_STACK/ in the checkout; sockets and pid files under a short
 # run dir /tmp/cb-<hash of the checkout path>-$CB_STACK/ (unix socket paths must stay < 108 bytes).
@@ -513,6 +514,9 @@ db_repl_user = repl
 db_repl_password = $REPL_PASSWORD
 backup_dir = $VAR/backups
 EOF
+    if [[ -n "${CB_HOST_ID:-}" ]]; then
+        printf '# This host among the application hosts: its own change-log rows are not replayed here.\nhost_id = %s\n' "$CB_HOST_ID" >>"$CONF"
+    fi
     if [[ -n "${CB_PHOTO_PEERS:-}" ]]; then
         local peer
         printf '# Other hosts take a copy of every photo file before an upload is acknowledged.\nphoto_peers =' >>"$CONF"

@@ -28,7 +28,7 @@ struct GCPhotosCommand: ParsableCommand {
     func run() throws {
         let (config, logger, database) = options.database(label: "corkboard.gc-photos")
         defer { database.close() }
-        let collector = PhotoCollector(database: database, files: PhotoFiles(root: config.imagesRoot),
+        let collector = PhotoCollector(database: database, files: config.photoFiles,
                                        grace: TimeInterval(grace ?? config.posts.photoGCGrace), logger: logger)
         guard let every else {
             try report(collector.run())

@@ -69,7 +69,7 @@ struct UserCommand: ParsableCommand {
         func run() throws {
             let (config, logger, database) = options.database(label: "corkboard.user")
             // No hot-post cache here: the posts were hidden (and every cache told) when marked.
-            let visibility = PostVisibility(database: database, files: PhotoFiles(root: config.imagesRoot), cache: nil, logger: logger)
+            let visibility = PostVisibility(database: database, files: config.photoFiles, cache: nil, logger: logger)
             let count = try AccountDeletion(visibility: visibility, logger: logger).finishPending()
             print("finished \(count) deletion(s)")
         }

@@ -18,6 +18,9 @@ public struct Config: Sendable {
     public var imagesRoot: String
     /// Other application hosts that take a copy of every photo file (`photo_peers`).
     public var photoPeers: PhotoPeers
+    /// This host's name among the site's application hosts (`host_id`), recorded with each
+    /// change-log row so its own follower skips what it already did (nil: none set).
+    public var hostID: String?
     public var staticRoot: String
     public var migrationsDir: String
     public var logLevel: Logger.Level
@@ -88,6 +91,10 @@ public struct Config: Sendable {
         siteName = file.string("site_name", default: "Corkboard")
         imagesRoot = file.string("images_root", default: "/var/lib/corkboard/images")
         photoPeers = PhotoPeers(urls: file.string("photo_peers", default: "").split(whereSeparator: { $0 == " " || $0 == "," }).map(String.init))
+        hostID = file.optionalString("host_id")
+        if let hostID, !ConfigFile.isShortName(hostID) {
+            throw file.fail("host_id", "must be \(ConfigFile.shortNameRule), got `\(hostID)`")
+        }
         staticRoot = file.string("static_root", default: "/usr/share/corkboard/public/static")
         migrationsDir = file.string("migrations_dir", default: "/usr/share/corkboard/sql")
         let level = file.string("log_level", default: "info")
@@ -136,6 +143,7 @@ public struct Config: Sendable {
 }
 
 extension Config {
-    /// The photo files of this host (`images_root`) with their peers (`photo_peers`).
-    public var photoFiles: PhotoFiles { PhotoFiles(root: imagesRoot, peers: photoPeers) }
+    /// The photo files of this host (`images_root`) with their peers (`photo_peers`) and the
+    /// change log under this host's name (`host_id`).
+    public var photoFiles: PhotoFiles { PhotoFiles(root: imagesRoot, peers: photoPeers, changeLog: ChangeLog(origin: hostID)) }
 }

@@ -123,6 +123,14 @@ public struct ConfigFile: Sendable {
         return raw
     }
 
+    /// Names that go into file names and database rows (`pool_name`, `host_id`).
+    static let shortNameRule = "1–32 of a-z, 0-9, - and _"
+
+    static func isShortName(_ name: String) -> Bool {
+        (1...32).contains(name.utf8.count)
+            && name.unicodeScalars.allSatisfy { ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "-" || $0 == "_" }
+    }
+
     func fail(_ key: String, _ problem: String) -> ConfigError {
         ConfigError(message: "\(origin(key)): `\(key)` \(problem)")
     }

@@ -10,10 +10,14 @@ public struct PhotoFiles: Sendable {
     public let root: String
     /// Other hosts that take a second copy of every file written here (none: one host).
     public let peers: PhotoPeers
+    /// Where this host tells the others what happened to its files (and, for `PostVisibility`,
+    /// to its posts), under this host's name, so each changes its own copy the same way.
+    public let changeLog: ChangeLog
 
-    public init(root: String, peers: PhotoPeers = PhotoPeers()) {
+    public init(root: String, peers: PhotoPeers = PhotoPeers(), changeLog: ChangeLog = ChangeLog()) {
         self.root = root
         self.peers = peers
+        self.changeLog = changeLog
     }
 
     /// Where nginx serves the file with this hash.

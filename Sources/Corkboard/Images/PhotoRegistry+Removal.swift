@@ -50,7 +50,7 @@ extension PhotoRegistry {
             """).isEmpty
         for file in thumbShared ? [sha] : [sha, thumb] {
             try files.remove(file)
-            try ChangeLog.record(photo: file, .remove, on: conn)   // every other host's copy
+            try files.changeLog.record(photo: file, .remove, on: conn)   // every other host's copy
         }
         _ = try conn.execute("DELETE FROM photos WHERE sha256 = \(sha)")
         return true

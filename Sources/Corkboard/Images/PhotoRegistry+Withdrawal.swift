@@ -30,7 +30,7 @@ extension PhotoRegistry {
         if shown && withdrawn {
             for file in [sha, thumb] {
                 try files.reinstate(file)
-                try ChangeLog.record(photo: file, .reinstate, on: conn)
+                try files.changeLog.record(photo: file, .reinstate, on: conn)
             }
             _ = try conn.execute("UPDATE photos SET withdrawn_at = NULL WHERE sha256 = \(sha)")
             return .reinstated
@@ -43,7 +43,7 @@ extension PhotoRegistry {
             _ = try conn.execute("UPDATE photos SET withdrawn_at = UTC_TIMESTAMP(6) WHERE sha256 = \(sha)")
             for file in thumbServed ? [sha] : [sha, thumb] {
                 try files.withdraw(file)
-                try ChangeLog.record(photo: file, .withdraw, on: conn)
+                try files.changeLog.record(photo: file, .withdraw, on: conn)
             }
             return .withdrawn
         }

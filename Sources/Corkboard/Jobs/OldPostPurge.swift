@@ -79,7 +79,7 @@ public struct OldPostPurge {
             _ = try deleteInBatches(run: id, batch: b, ChangeLog.pruning(limit:))
             try runs.add(id, column: .searchRows, try SearchMaintenance(database: database, logger: logger).prune(now: now))
             let folded = try SearchTermStats(database: database).prune(now: now)
-            let collected = try PhotoCollector(database: database, files: PhotoFiles(root: config.imagesRoot),
+            let collected = try PhotoCollector(database: database, files: config.photoFiles,
                                                grace: TimeInterval(config.posts.photoGCGrace), logger: logger).run(now: now)
             try runs.add(id, column: .files, collected.photos)
             try runs.finish(id, .succeeded)

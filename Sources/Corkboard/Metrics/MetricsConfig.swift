@@ -21,9 +21,8 @@ public struct MetricsConfig: Sendable {
 
     public init(file: ConfigFile) throws {
         poolName = file.string("pool_name", default: "web")
-        guard !poolName.isEmpty, poolName.utf8.count <= 32,
-              poolName.unicodeScalars.allSatisfy({ ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "-" || $0 == "_" }) else {
-            throw file.fail("pool_name", "must be 1–32 of a-z, 0-9, - and _, got `\(poolName)`")
+        guard ConfigFile.isShortName(poolName) else {
+            throw file.fail("pool_name", "must be \(ConfigFile.shortNameRule), got `\(poolName)`")
         }
         directory = file.string("metrics_dir", default: "/run/corkboard/metrics")
         guard directory.isEmpty || directory.hasPrefix("/") else { throw file.fail("metrics_dir", "must be an absolute path or empty") }

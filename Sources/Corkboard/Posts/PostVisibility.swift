@@ -48,7 +48,7 @@ public struct PostVisibility {
                 defer { writes = change.writes }
                 let value = try body(&change)
                 try SearchIndex.index(postIDs: change.posts, on: conn)
-                try ChangeLog.record(posts: change.posts, cities: change.cities, on: conn)
+                try files.changeLog.record(posts: change.posts, cities: change.cities, bumpedHere: cache != nil, on: conn)
                 return (value, change)
             }
         }
