@@ -515,13 +515,13 @@ db_repl_password = $REPL_PASSWORD
 backup_dir = $VAR/backups
 EOF
     if [[ -n "${CB_HOST_ID:-}" ]]; then
-        printf '# This host among the application hosts: its own change-log rows are not replayed here.\nhost_id = %s\n' "$CB_HOST_ID" >>"$CONF"
+        printf '# One of several application hosts: it writes and follows the change log.\nhost_id = %s\n' "$CB_HOST_ID" >>"$CONF"
     fi
     if [[ -n "${CB_PHOTO_PEERS:-}" ]]; then
         local peer
         printf '# Other hosts take a copy of every photo file before an upload is acknowledged.\nphoto_peers =' >>"$CONF"
         for peer in $CB_PHOTO_PEERS; do printf ' http://%s:%s' "$peer" "$PEER_PORT" >>"$CONF"; done
-        printf '\n# Other hosts change posts too: follow the change log.\nhot_cache_follow_ms = 250\n' >>"$CONF"
+        printf '\n' >>"$CONF"
     fi
     chmod 0600 "$CONF"
 }

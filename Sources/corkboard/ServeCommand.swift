@@ -39,8 +39,9 @@ struct ServeCommand: ParsableCommand {
         }
         logger.info("starting pool", metadata: ["listen": "\(config.pool.listen)", "workers": "\(config.pool.workers)"])
         let master = PoolMaster(config: config.pool, logger: logger)
-        if config.cache.followInterval > 0 {
-            // Other hosts' changes: this host's generation table and photo files (ChangeFollower).
+        if config.hostID != nil {
+            // A site of several hosts: their changes reach this host's generation table and
+            // photo files (ChangeFollower).
             let (database, files, interval) = (config.database, config.photoFiles, config.cache.followInterval)
             master.onStart = { board in
                 ChangeFollower(config: database, table: SharedGenerationTable(board: board), files: files,

@@ -73,6 +73,22 @@ import Testing
         #expect(b.files.exists(photo.sha256) && b.files.exists(photo.thumbSHA256))
     }
 
+    /// The log is written only where a follower reads it: on a site of several hosts.
+    @Test func aSingleHostWritesNoChangeLog() throws {
+        let single = try AppHarness()
+        let several = try AppHarness.attach(to: single, settings: ["host_id": "a"])
+        var logged: [Int64] = []
+        for h in [single, several] {
+            let s = try hostA(h)
+            let id = try v.post(s, [v.photo("logged? \(h.settings["host_id"] ?? "no")")])
+            try s.visibility.change { try $0.hide(posts: [id], reason: .reports) }
+            try v.delete(s, id)
+            logged.append(try s.database.readPrimary("SELECT COUNT(*) AS n FROM cluster_changes").first!.decode("n"))
+        }
+        #expect(logged[0] == 0, "one host: nobody reads the log")
+        #expect(logged[1] >= 6, "several: post and city rows of the hide and the delete, and the photo's files")
+    }
+
     @Test func aHostSkipsTheChangesItMadeItselfAndReplaysOthers() throws {
         let h = try AppHarness(settings: ["host_id": "a"])
         let a = try hostA(h)

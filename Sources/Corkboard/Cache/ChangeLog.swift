@@ -8,10 +8,11 @@ import MariaDB
 /// photo rows into bringing its own copy of the file in step with the database.
 ///
 /// Every row carries its origin, the host that made it (`host_id`), so that host's follower
-/// skips what the host has already done itself.
+/// skips what the host has already done itself. The log is written only where it is read: a
+/// site of one host (no `host_id`) runs no follower, so it writes nothing here.
 public struct ChangeLog: Sendable {
-    /// This host's `host_id`, recorded with each row (nil: none configured, so rows carry no
-    /// origin and every host replays them).
+    /// This host's `host_id`, recorded with each row; nil: the site has this one host, and
+    /// nothing is logged.
     public let origin: String?
 
     public init(origin: String? = nil) {
@@ -51,7 +52,8 @@ public struct ChangeLog: Sendable {
     /// table is bumped after the commit (a worker's change), so this host's follower may skip
     /// the rows; a change from the command line bumps nothing and leaves them without origin.
     func record(posts: [Int64], cities: Set<Int64>, bumpedHere: Bool, on conn: some SQLRunner) throws {
-        let origin = bumpedHere ? origin : nil
+        guard let host = origin else { return }
+        let origin = bumpedHere ? host : nil
         if !posts.isEmpty {
             _ = try conn.execute("""
                 INSERT INTO cluster_changes (post_id, origin, changed_at)
@@ -69,6 +71,7 @@ public struct ChangeLog: Sendable {
     /// Inside the transaction that did it, under the photo's row lock: `action` on this host's
     /// file named by `sha` (a display file or a thumbnail).
     func record(photo sha: [UInt8], _ action: PhotoAction, on conn: some SQLRunner) throws {
+        guard origin != nil else { return }
         _ = try conn.execute("""
             INSERT INTO cluster_changes (photo_sha256, photo_action, origin, changed_at)
             VALUES (\(sha), \(action.rawValue), \(origin), UTC_TIMESTAMP(6))

@@ -18,8 +18,9 @@ public struct Config: Sendable {
     public var imagesRoot: String
     /// Other application hosts that take a copy of every photo file (`photo_peers`).
     public var photoPeers: PhotoPeers
-    /// This host's name among the site's application hosts (`host_id`), recorded with each
-    /// change-log row so its own follower skips what it already did (nil: none set).
+    /// This host's name among the site's application hosts (`host_id`): set, the site has
+    /// several, so this host writes the change log (each row under this name, which its own
+    /// follower skips) and its pool masters follow it; nil, the site has this one host.
     public var hostID: String?
     public var staticRoot: String
     public var migrationsDir: String
@@ -94,6 +95,10 @@ public struct Config: Sendable {
         hostID = file.optionalString("host_id")
         if let hostID, !ConfigFile.isShortName(hostID) {
             throw file.fail("host_id", "must be \(ConfigFile.shortNameRule), got `\(hostID)`")
+        }
+        if hostID == nil, !photoPeers.urls.isEmpty {
+            // Peers mean other hosts, whose copies only the change log keeps in step.
+            throw file.fail("photo_peers", "names other hosts, so this host needs its `host_id` (a name of its own among them)")
         }
         staticRoot = file.string("static_root", default: "/usr/share/corkboard/public/static")
         migrationsDir = file.string("migrations_dir", default: "/usr/share/corkboard/sql")
