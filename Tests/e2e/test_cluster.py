@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO, Stack, read_env_file
-from posts_support import jpeg, post_fields, upload
+from posts_support import Background, get_task, jpeg, post_fields, post_task, upload, verified_session
 from test_reports import from_address
 
 CLUSTER = REPO / "scripts" / "cluster.sh"
@@ -488,3 +488,63 @@ def test_throughput_two_hosts_against_one(cluster, poster):
     cluster.report["throughput_req_per_s"] = {"two_hosts": two, "one_host": one,
                                              "scaling": round(two / one, 2) if one else None}
     assert two > 0 and one > 0
+
+
+def db_command(cluster, *args, host="a"):
+    """`corkboard db …` as an operator runs it on an application host (its namespace, its
+    configuration, the admin account over the veth network)."""
+    conf = read_env_file(Path(cluster.cluster[f"CB_HOST_{host.upper()}_ENV"]))["CB_CONFIG"]
+    return subprocess.run(["ip", "netns", "exec", cluster.cluster["CB_CLUSTER_NETNS"] + host, cluster.bin, "db", *args,
+                           "--config", conf], env=cluster.cli_env, capture_output=True, text=True, timeout=180)
+
+
+def access_lines(cluster, name, needle):
+    log = Path(read_env_file(Path(cluster.cluster[f"CB_HOST_{name.upper()}_ENV"]))["CB_LOG_DIR"]) / "nginx-access.log"
+    return sum(1 for line in log.read_text().splitlines() if needle in line)
+
+
+def test_primary_switchover_and_back_under_load_through_the_balancer(cluster, poster):
+    """Issue 15's switchover in this layout: posts and listing reads through HAProxy (a new
+    connection each, so both hosts take them), the primary moved to the replica's host and
+    back by `corkboard db switchover` run on host a. Every host must follow each new primary
+    without a restart: a post through each host directly succeeds (the old primary is
+    read-only), and an edit on a still reaches b's cache (the followers' own connections).
+    The write pause and the failed requests are measured and reported."""
+    net = cluster.cluster["CB_CLUSTER_URL"].split("//")[1].rsplit(".", 1)[0]
+    servers = {"replica": f"{net}.22:{cluster.replica_port}", "primary": f"{net}.21:{cluster.primary_port}"}
+    writer = verified_session(cluster)
+    writer.headers["Connection"] = "close"
+    pid = poster.post(cluster.at("a").url("/api/posts"), json=post_fields(), timeout=30).json()["id"]
+    before = {h: access_lines(cluster, h, "POST /api/posts") for h in cluster.hosts}
+    report = {}
+    with Background([("post", post_task(cluster, writer)), ("read", get_task(cluster, "/api/search?city=lisbon"))],
+                    pause=0.05) as load:
+        load.wait_for(10, 30, "post")
+        for step, (server, target) in enumerate(servers.items()):
+            t0 = time.monotonic()
+            out = db_command(cluster, "switchover", "--to", target)
+            t1 = time.monotonic()
+            assert out.returncode == 0, out.stdout + out.stderr
+            load.wait_for(5, 60, "post")
+            written = {h: poster.post(cluster.at(h).url("/api/posts"), json=post_fields(), timeout=30).status_code
+                       for h in cluster.hosts}
+            assert set(written.values()) == {201}, written
+            title = f"Edited after switchover {step} {pid}"
+            for _ in range(16):        # every worker of b caches the page the edit must replace
+                title_on(cluster.at("b"), pid)
+            assert poster.put(cluster.at("a").url(f"/api/posts/{pid}"), json={"title": title}, timeout=30).status_code == 200
+            seen = poll(lambda: title_on(cluster.at("b"), pid)[1] == title, 30)
+            assert seen is not None, "b's follower lost the change log after the switchover"
+            status = db_command(cluster, "status").stdout
+            assert f"{target}  PRIMARY" in status, status
+            posts = sorted([t0 - 1] + [r.ended for r in load.succeeded("post") if t0 - 1 < r.ended < t1 + 1] + [t1 + 1])
+            report[f"to_{server}"] = {"command_s": round(t1 - t0, 3),
+                                      "longest_gap_between_2xx_posts_s": round(max(b - a for a, b in zip(posts, posts[1:])), 3),
+                                      "edit_on_a_seen_on_b_s": round(seen, 3)}
+    posted = {h: access_lines(cluster, h, "POST /api/posts") - before[h] for h in cluster.hosts}
+    report.update(posts=len(load.results("post")), reads=len(load.results("read")),
+                  failed_posts=load.outcomes("post"), failed_reads=load.outcomes("read"), posts_per_host=posted)
+    cluster.report["switchover"] = report
+    assert load.failures("read") == [], load.outcomes("read")
+    assert all(isinstance(r.outcome, int) and r.outcome == 503 for r in load.failures("post")), load.outcomes("post")
+    assert all(n > 0 for n in posted.values()), posted
