@@ -276,9 +276,12 @@ def test_report_hide_through_b_is_gone_from_a(cluster, poster):
     assert all(title_on(a, pid)[0] == 410 for _ in range(16))
 
 
+def images_root(cluster, name) -> Path:
+    return Path(read_env_file(Path(cluster.cluster[f"CB_HOST_{name.upper()}_ENV"]))["CB_IMAGES_ROOT"])
+
+
 def image_path(cluster, name, sha):
-    root = read_env_file(Path(cluster.cluster[f"CB_HOST_{name.upper()}_ENV"]))["CB_IMAGES_ROOT"]
-    return Path(root) / sha[:2] / f"{sha}.jpg"
+    return images_root(cluster, name) / sha[:2] / f"{sha}.jpg"
 
 
 def image_status(site, sha):
@@ -548,3 +551,43 @@ def test_primary_switchover_and_back_under_load_through_the_balancer(cluster, po
     assert load.failures("read") == [], load.outcomes("read")
     assert all(isinstance(r.outcome, int) and r.outcome == 503 for r in load.failures("post")), load.outcomes("post")
     assert all(n > 0 for n in posted.values()), posted
+
+
+def test_upload_needs_a_second_host(cluster, poster):
+    """An upload is acknowledged only once its files are on two hosts. With three hosts and
+    b stopped, host a's copy goes to the next peer, c; with a alone, the upload is refused with
+    a 503 and Retry-After that say why, and nothing is stored. Runs last: it adds host c."""
+    a = cluster.at("a")
+    t0 = time.monotonic()
+    added = cluster_cmd("host-add", "c", env=cluster.cli_env, timeout=300)
+    assert added.returncode == 0, added.stdout[-2000:] + added.stderr[-2000:]
+    cluster.cluster = read_env_file(REPO / "var" / "cluster" / "cluster.env")
+    poster.close()     # a's nginx reloaded for its new peer: its idle kept-alive connections are gone
+    report = {"host_add_c_s": round(time.monotonic() - t0, 3)}
+    stopped = []
+    try:
+        for name in ("b", "c"):
+            assert cluster_cmd("host-stop", name, env=cluster.cli_env, timeout=120).returncode == 0
+            stopped.append(name)
+            if name == "b":
+                t0 = time.monotonic()
+                r = upload(poster, a, jpeg(seed=int(time.time()) % 100000 + 1))
+                report["b_down_upload"] = {"status": r.status_code, "seconds": round(time.monotonic() - t0, 3)}
+                assert r.status_code == 201, r.text
+                sha, thumb = r.json()["id"], r.json()["thumb_url"].rsplit("/", 1)[1].removesuffix(".jpg")
+                assert image_path(cluster, "c", sha).exists() and image_path(cluster, "c", thumb).exists()
+                assert not image_path(cluster, "b", sha).exists()
+        counts = "SELECT (SELECT COUNT(*) FROM photos), (SELECT COUNT(*) FROM uploads)"
+        rows, files = cluster.sql(counts), set(images_root(cluster, "a").rglob("*.jpg"))
+        t0 = time.monotonic()
+        r = upload(poster, a, jpeg(seed=int(time.time()) % 100000 + 2))
+        report["a_alone_upload"] = {"status": r.status_code, "seconds": round(time.monotonic() - t0, 3),
+                                    "retry_after": r.headers.get("Retry-After"), "error": r.json().get("error")}
+        assert r.status_code == 503, r.text
+        assert r.headers.get("Retry-After") == "60" and "no second server" in r.json()["error"], r.text
+        assert cluster.sql(counts) == rows, "a refused upload stored a row"
+        assert set(images_root(cluster, "a").rglob("*.jpg")) - files == set(), "a refused upload left a file"
+    finally:
+        for name in stopped:
+            cluster_cmd("host-start", name, env=cluster.cli_env, timeout=300)
+        cluster.report["upload_with_peers_down"] = report

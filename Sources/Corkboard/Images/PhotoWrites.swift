@@ -52,8 +52,14 @@ struct PhotoWrites {
         }
         // A second host has both files before the transaction commits (and the client hears
         // of it); the peer's copy of a rolled-back write has no row, so its collector sweeps it.
-        try files.peers.push(photo.display, sha256: photo.sha256)
-        try files.peers.push(photo.thumb, sha256: photo.thumbSHA256)
+        do {
+            try files.peers.push(photo.display, sha256: photo.sha256)
+            try files.peers.push(photo.thumb, sha256: photo.thumbSHA256)
+        } catch let error as PhotoPeerError {
+            // Every other host is down or unreachable: a photo on one disk only is not kept.
+            Logger(label: "corkboard.photos").error("no peer host took a copy: photo not stored", metadata: ["error": "\(error)"])
+            throw HTTPError.noSecondCopy()
+        }
     }
 
     /// Removes the files this request created (best effort: a file left behind has no row and

@@ -36,5 +36,14 @@ public struct HTTPError: Error, Sendable {
         error.headers = [("Retry-After", "300")]
         return error
     }
+    /// 503 when no other application host took a copy of a photo (they are all down or cut
+    /// off): a photo is kept only on two hosts, so nothing was stored; it passes once a second
+    /// host is back.
+    public static func noSecondCopy() -> HTTPError {
+        var error = HTTPError(503, "Photos cannot be stored right now because no second server is available to keep a copy. "
+                              + "Nothing was saved; please try again in a minute.")
+        error.headers = [("Retry-After", "60")]
+        return error
+    }
     public static func badRequest(_ message: String, field: String? = nil) -> HTTPError { HTTPError(400, message, field: field) }
 }
