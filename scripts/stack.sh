@@ -272,7 +272,7 @@ ensure_secrets() {
     # Signing keys are settings of their own (never derived from the database password); a
     # stack made before they existed gets them added.
     local key
-    for key in CAUSAL_COOKIE_SECRET SEARCH_CURSOR_SECRET; do
+    for key in CAUSAL_COOKIE_SECRET SEARCH_CURSOR_SECRET PHOTO_PEER_SECRET; do
         grep -q "^$key=" "$SECRETS" || (umask 077; printf '%s=%s\n' "$key" "$(openssl rand -hex 32)" >>"$SECRETS")
     done
     # shellcheck disable=SC1090
@@ -521,7 +521,7 @@ EOF
         local peer
         printf '# Other hosts take a copy of every photo file before an upload is acknowledged.\nphoto_peers =' >>"$CONF"
         for peer in $CB_PHOTO_PEERS; do printf ' http://%s:%s' "$peer" "$PEER_PORT" >>"$CONF"; done
-        printf '\n' >>"$CONF"
+        printf '\nphoto_peer_secret = %s\n' "$PHOTO_PEER_SECRET" >>"$CONF"
     fi
     chmod 0600 "$CONF"
 }

@@ -99,12 +99,12 @@ final class AppHarness {
     }
 
     /// One request through the application, as nginx would pass it (from a non-loopback peer
-    /// unless `remote` says otherwise).
+    /// unless `remote` says otherwise; `params` as an nginx location sets them).
     func request(_ method: String, _ uri: String, headers: [String: String] = [:], body: [UInt8] = [],
-                 remote: String = "192.0.2.10") throws -> Response {
+                 remote: String = "192.0.2.10", params extra: [String: String] = [:]) throws -> Response {
         var params = ["REQUEST_METHOD": method, "REQUEST_URI": uri, "REMOTE_ADDR": remote,
                       "REQUEST_ID": "test-\(UInt32.random(in: 0...UInt32.max))", "HTTPS": "on",
-                      "CONTENT_LENGTH": String(body.count)]
+                      "CONTENT_LENGTH": String(body.count)].merging(extra) { $1 }
         if let q = uri.firstIndex(of: "?") { params["QUERY_STRING"] = String(uri[uri.index(after: q)...]) }
         for (name, value) in headers {
             let key = name.uppercased().replacingOccurrences(of: "-", with: "_")

@@ -110,12 +110,14 @@ import Testing
         #expect(file.knownKeys.subtracting(documented).sorted() == [], "read but not documented")
     }
 
-    /// host_id is the one setting that makes a host one of several: photo peers need it.
-    @Test func photoPeersNeedAHostID() throws {
+    /// host_id is the one setting that makes a host one of several: photo peers need it, and
+    /// the key their copies are signed with.
+    @Test func photoPeersNeedAHostIDAndTheirSecret() throws {
         let peers = "photo_peers = http://10.0.0.12:8444"
         #expect(refusal(try file(peers))?.contains("needs its `host_id`") == true)
         #expect(refusal(try file("host_id = Host A"))?.contains("`host_id` must be 1–32 of a-z") == true)
-        let config = try Config(file: file(peers + "\nhost_id = a"))
+        #expect(refusal(try file(peers + "\nhost_id = a"))?.contains("`photo_peer_secret` is not set") == true)
+        let config = try Config(file: file(peers + "\nhost_id = a\nphoto_peer_secret = " + String(repeating: "p", count: 32)))
         #expect(config.photoFiles.changeLog.origin == "a" && config.cache.followInterval == 0.25)
         #expect(try Config(file: file()).photoFiles.changeLog.origin == nil)
     }

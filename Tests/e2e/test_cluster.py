@@ -6,6 +6,8 @@ Times are measured and reported (var/cluster/cluster-report.json and stdout), no
 beyond generous deadlines. Skipped, with the reason, only where this machine cannot make network
 namespaces (not root, no `ip netns`); CI runs as root, so they run there.
 """
+import hashlib
+import hmac
 import json
 import os
 import re
@@ -18,6 +20,7 @@ from copy import copy
 from pathlib import Path
 
 import pytest
+import requests
 
 from conftest import REPO, Stack, read_env_file
 from posts_support import Background, get_task, jpeg, post_fields, post_task, upload, verified_session
@@ -323,6 +326,23 @@ def test_photo_on_two_hosts_before_ack_served_everywhere_then_deleted_everywhere
     cluster.report["photo_deleted_via_b_gone_from_both_disks_s"] = gone
     assert gone is not None, "a deleted post's photo is still on a host's disk"
     assert image_status(a, sha) == 404 and image_status(b, sha) == 404
+
+
+def test_peer_copy_needs_the_sites_signature(cluster):
+    """The cluster listener takes photo copies from the hosts' network only (this machine's
+    bridge address is in it), and even from there only copies signed with photo_peer_secret."""
+    body = f"not a photo, sent {time.time()}".encode()
+    sha = hashlib.sha256(body).hexdigest()
+    host = cluster.cluster["CB_HOST_B_URL"].split("//")[1].rsplit(":", 1)[0]
+    url = f"http://{host}:{int(cluster.cluster['CB_PORT_BASE']) + 45}/_cluster/photos/{sha}"
+    secret = read_env_file(REPO / "var" / "cluster" / "secrets.env")["PHOTO_PEER_SECRET"]
+    signature = hmac.new(secret.encode(), sha.encode() + b"\n" + body, hashlib.sha256).hexdigest()
+    assert requests.put(url, data=body, timeout=10).status_code == 403
+    assert requests.put(url, data=body + b"!", headers={"X-Corkboard-Peer-Signature": signature}, timeout=10).status_code == 403
+    assert not image_path(cluster, "b", sha).exists()
+    assert requests.put(url, data=body, headers={"X-Corkboard-Peer-Signature": signature}, timeout=10).status_code == 201
+    assert image_path(cluster, "b", sha).exists()
+    image_path(cluster, "b", sha).unlink()     # a stray without a row (the collector would sweep it)
 
 
 def test_session_csrf_cursor_and_causal_cookie_made_on_a_work_on_b(cluster, poster):

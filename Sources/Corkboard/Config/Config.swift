@@ -91,7 +91,11 @@ public struct Config: Sendable {
         siteURL = file.string("site_url", default: "https://localhost")
         siteName = file.string("site_name", default: "Corkboard")
         imagesRoot = file.string("images_root", default: "/var/lib/corkboard/images")
-        photoPeers = PhotoPeers(urls: file.string("photo_peers", default: "").split(whereSeparator: { $0 == " " || $0 == "," }).map(String.init))
+        let peerURLs = file.string("photo_peers", default: "").split(whereSeparator: { $0 == " " || $0 == "," }).map(String.init)
+        // Read in any case (a known key); required once there are peers, who sign with it.
+        var peerSecret = file.optionalString("photo_peer_secret") ?? ""
+        if !peerURLs.isEmpty { peerSecret = try file.secret("photo_peer_secret") }
+        photoPeers = PhotoPeers(urls: peerURLs, secret: peerSecret)
         hostID = file.optionalString("host_id")
         if let hostID, !ConfigFile.isShortName(hostID) {
             throw file.fail("host_id", "must be \(ConfigFile.shortNameRule), got `\(hostID)`")

@@ -10,7 +10,10 @@ import FoundationNetworking
 ///
 /// A peer is the internal address of another host's nginx (`photo_peers`), which passes
 /// `PUT /_cluster/photos/<sha256>` to that host's upload pool (`PeerPhotoHandler`); the name is
-/// the hash of the bytes, checked there, so a copy is idempotent and can never be wrong.
+/// the hash of the bytes, checked there, so a copy is idempotent and can never be wrong. Each
+/// copy is signed (`signature`, HMAC-SHA-256 over the name and the bytes with
+/// `photo_peer_secret`, the same on every host): the listener's address restriction is not the
+/// only thing between a neighbour on the hosts' network and this host's disk.
 /// Hosts that lack a file (added later, or down during an upload) serve it by asking their
 /// peers' nginx (nginx/cluster-image-miss.conf); deletions reach them through the change log.
 public struct PhotoPeers: Sendable {
@@ -18,10 +21,33 @@ public struct PhotoPeers: Sendable {
     public let urls: [String]
     /// Seconds one copy may take before the next peer is tried.
     public let timeout: Double
+    /// The key copies are signed with, sent and received (empty: this host takes none).
+    let secret: [UInt8]
 
-    public init(urls: [String] = [], timeout: Double = 5) {
+    public init(urls: [String] = [], timeout: Double = 5, secret: String = "") {
         self.urls = urls
         self.timeout = timeout
+        self.secret = Array(secret.utf8)
+    }
+
+    /// The request header that carries a copy's signature.
+    static let signatureHeader = "X-Corkboard-Peer-Signature"
+
+    /// Hex HMAC-SHA-256 over the file's name (its hash in hex), a newline and its bytes.
+    static func signature(name: String, body: [UInt8], secret: [UInt8]) -> String {
+        Crypto.hex(mac(name: name, body: body, secret: secret))
+    }
+
+    private static func mac(name: String, body: [UInt8], secret: [UInt8]) -> [UInt8] {
+        Crypto.hmacSHA256(key: secret, Array(name.utf8) + [0x0A] + body)
+    }
+
+    /// Whether `given` (the header's value) signs `body` under `name` with this host's key;
+    /// never without a key.
+    func verifies(_ given: String?, name: String, body: [UInt8]) -> Bool {
+        // 64 hex digits, as a SHA-256 digest is written.
+        guard !secret.isEmpty, let given, let mac = Crypto.sha256(hex: given) else { return false }
+        return Crypto.constantTimeEqual(mac, Self.mac(name: name, body: body, secret: secret))
     }
 
     /// Copies `bytes` (the file named by `sha256`) to the first peer that stores it; throws
@@ -35,7 +61,7 @@ public struct PhotoPeers: Sendable {
                 continue
             }
             do {
-                try put(url, bytes)
+                try put(url, bytes, signature: Self.signature(name: Crypto.hex(sha256), body: bytes, secret: secret))
                 return
             } catch {
                 failures.append("\(base): \(error)")
@@ -44,10 +70,11 @@ public struct PhotoPeers: Sendable {
         throw PhotoPeerError(failures: failures)
     }
 
-    private func put(_ url: URL, _ bytes: [UInt8]) throws {
+    private func put(_ url: URL, _ bytes: [UInt8], signature: String) throws {
         var request = URLRequest(url: url, cachePolicy: .reloadIgnoringLocalCacheData, timeoutInterval: timeout)
         request.httpMethod = "PUT"
         request.setValue("application/octet-stream", forHTTPHeaderField: "Content-Type")
+        request.setValue(signature, forHTTPHeaderField: Self.signatureHeader)
         let outcome = Outcome()
         let done = DispatchSemaphore(value: 0)
         URLSession.shared.uploadTask(with: request, from: Data(bytes)) { _, response, error in
