@@ -171,9 +171,25 @@ read -r hits0 misses0 <<<"$(cache_counts)"
 var/venv/bin/python scripts/bench/posters.py "$CB_HTTPS_URL" "$CB_CA_FILE" var/bench/posters.tsv metropolis \
     "${MIXED_DURATION%s}" $categories >"$mix_dir/posters.out" 2>&1 &
 posters_pid=$!
+log_from=$(( $(stat -c %s "$CB_LOG_DIR/pool.log") + 1 ))
 out="$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"$MIXED_DURATION" --latency -s scripts/bench/mixed.lua "$CB_HTTPS_URL" -- \
     "$first_id" "$big_count" "$mix_dir/listings" "$mix_dir/searches")"
 wait "$posters_pid" || true
+# Where the tail comes from: the workers' own time per route during the mix (the request log),
+# beside wrk's, which adds the wait for a free worker and the box's scheduling.
+tail -c +"$log_from" "$CB_LOG_DIR/pool.log" | python3 -c '
+import re, sys
+by = {}
+for line in sys.stdin:
+    m = re.search(r"route=(\S+) status=\d+ duration_ms=([\d.]+) db_ms=([\d.]+)", line)
+    if m: by.setdefault(m.group(1), []).append((float(m.group(2)), float(m.group(3))))
+total = sum(len(v) for v in by.values())
+print(f"  worker time per route during the mix ({total} requests): share, p50 / p99 ms, db share of the time")
+for route, v in sorted(by.items(), key=lambda kv: -len(kv[1])):
+    d = sorted(x for x, _ in v)
+    q = lambda f: d[min(len(d) - 1, int(f * len(d)))]
+    print(f"    {route:<22} {100 * len(v) / total:5.1f}%  {q(0.5):7.2f} / {q(0.99):7.2f}  db {100 * sum(y for _, y in v) / max(sum(d), 1e-9):3.0f}%")
+'
 read -r hits1 misses1 <<<"$(cache_counts)"
 record "mixed load" "$out"
 BYTES["mixed load"]="$(awk '/^Requests\/sec:/ {r = $2} /^Transfer\/sec:/ {t = $2} END {
