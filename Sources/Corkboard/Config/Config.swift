@@ -92,18 +92,18 @@ public struct Config: Sendable {
         siteName = file.string("site_name", default: "Corkboard")
         imagesRoot = file.string("images_root", default: "/var/lib/corkboard/images")
         let peerURLs = file.string("photo_peers", default: "").split(whereSeparator: { $0 == " " || $0 == "," }).map(String.init)
-        // Read in any case (a known key); required once there are peers, who sign with it.
-        var peerSecret = file.optionalString("photo_peer_secret") ?? ""
-        if !peerURLs.isEmpty { peerSecret = try file.secret("photo_peer_secret") }
-        photoPeers = PhotoPeers(urls: peerURLs, secret: peerSecret)
         hostID = file.optionalString("host_id")
         if let hostID, !ConfigFile.isShortName(hostID) {
             throw file.fail("host_id", "must be \(ConfigFile.shortNameRule), got `\(hostID)`")
         }
-        if hostID == nil, !photoPeers.urls.isEmpty {
+        if hostID == nil, !peerURLs.isEmpty {
             // Peers mean other hosts, whose copies only the change log keeps in step.
             throw file.fail("photo_peers", "names other hosts, so this host needs its `host_id` (a name of its own among them)")
         }
+        // Read in any case (a known key); required once there are peers, who sign with it.
+        var peerSecret = file.optionalString("photo_peer_secret") ?? ""
+        if !peerURLs.isEmpty { peerSecret = try file.secret("photo_peer_secret") }
+        photoPeers = PhotoPeers(urls: peerURLs, secret: peerSecret)
         staticRoot = file.string("static_root", default: "/usr/share/corkboard/public/static")
         migrationsDir = file.string("migrations_dir", default: "/usr/share/corkboard/sql")
         let level = file.string("log_level", default: "info")
