@@ -52,8 +52,13 @@ def drill(stack):
 
 
 def corkboard(drill, *args, check=True) -> subprocess.CompletedProcess:
-    return subprocess.run([drill.bin, *args, "--config", drill.config], env=drill.cli_env, capture_output=True,
-                          text=True, timeout=180, check=check)
+    """Runs an operator command; with `check`, a failure names the command and shows what it
+    printed (a bare CalledProcessError hid why a drill's `restore --replica` failed)."""
+    result = subprocess.run([drill.bin, *args, "--config", drill.config], env=drill.cli_env, capture_output=True,
+                            text=True, timeout=180)
+    if check:
+        assert result.returncode == 0, f"corkboard {' '.join(args)} exited {result.returncode}:\n{result.stdout}{result.stderr}"
+    return result
 
 
 def server_sql(drill, server: str, statement: str, user: str = None, password: str = None) -> list:
