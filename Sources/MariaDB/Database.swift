@@ -189,7 +189,10 @@ public final class Database {
             }
             let role: ServerRole = s === primaryServer ? .primary : .replica
             if role == .primary {
-                if failure == nil { primaryDownUntil = -.infinity } else { markPrimaryDown() }
+                // A failed ping only means the next write must look for the primary first (a
+                // promotion may have moved it): marking it down here refused writes for
+                // `primaryRetryAfter` even when another server had already taken over.
+                if failure == nil { primaryDownUntil = -.infinity } else { primaryVerifiedAt = -.infinity }
             } else if failure != nil {
                 s.state = ReplicaState(skip: .unreachable)
                 s.checkedAt = Self.now()

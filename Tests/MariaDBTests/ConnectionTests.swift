@@ -252,6 +252,21 @@ import MariaDB
         #expect(expectError(.connectionFailed) { _ = try Database(config: alone).read("SELECT \(1)") } != nil)
     }
 
+    /// Defect: a health check (/healthz, /metrics) that could not ping the primary this worker
+    /// knew marked it down, so writes were refused for `primaryRetryAfter` although another
+    /// server had been promoted; the next write must find that server instead.
+    @Test func aFailedHealthPingLetsTheNextWriteFindThePrimary() throws {
+        var config = TestServers.config()
+        config.primary = ServerAddress(parsing: "127.0.0.1:1")!
+        config.replicas = [TestServers.primary, TestServers.replica]
+        let db = Database(config: config)
+        defer { db.close() }
+        #expect(!db.health()[0].reachable)
+        #expect(!db.primaryMarkedDown)
+        try db.write("DO \(1)")
+        #expect(db.health().map(\.role) == [.replica, .primary, .replica])
+    }
+
     @Test func databaseRoutesAndReplicaCatchesUp() throws {
         try withScratchDatabase { config in
             let db = Database(config: config)
