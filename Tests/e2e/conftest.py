@@ -155,6 +155,31 @@ class Stack:
         self._stack("pool-start", extra_env=extra)
         self.wait_healthy()
 
+    def worker_log(self, response, lines: int = 30) -> str:
+        """For an answer a test did not expect: the last `lines` log lines of the pool worker
+        that gave it, up to its request-log line (found by the request id the error body
+        carries), so a failure can be explained after the stack is gone (CI keeps only output)."""
+        try:
+            request_id = response.json().get("request_id", "")
+        except ValueError:
+            request_id = ""
+        if not request_id or not self.log_dir:
+            return "(no request id in the answer)"
+        for name in ("pool.log", "uploads.log"):
+            path = Path(self.log_dir) / name
+            if not path.exists():
+                continue
+            text = path.read_text(errors="replace").splitlines()
+            hit = next((i for i, line in enumerate(text) if f"request_id={request_id} method=" in line), None)
+            if hit is None:
+                continue
+            pid = re.search(r"pid=(\d+)", text[hit])
+            if not pid:
+                return text[hit]
+            mine = [line for line in text[:hit + 1] if f"[{pid.group(1)}]" in line or f"pid={pid.group(1)} " in line]
+            return f"{name}, worker {pid.group(1)}:\n" + "\n".join(mine[-lines:])
+        return f"(request {request_id} not in the pool logs)"
+
     def wait_healthy(self, timeout: float = 15.0) -> None:
         """Wait until GET /healthz through nginx answers 200."""
         deadline = time.monotonic() + timeout
