@@ -37,9 +37,9 @@ int cb_vips_copy_memory(void *in, void **out);
 int cb_vips_jpegsave(void *in, int quality, void **buf, size_t *len);
 
 /// A made-up picture for the demo's sample ads (never a download): a diagonal gradient from
-/// `from` to `to` (sRGB, 0–255), a soft lighter disc, and `markup` (Pango markup, escaped by the
-/// caller) centred in white with DejaVu Sans. A `width` × `height` 3-band uchar sRGB image.
-int cb_vips_sample(int width, int height, const double from[3], const double to[3], const char *markup, void **out);
+/// `from` to `to` (sRGB, 0–255), a soft lighter disc whose place moves with `view`, and a row of
+/// `views` dots with the `view`-th (from 0) white. A `width` × `height` 3-band uchar sRGB image.
+int cb_vips_sample(int width, int height, const double from[3], const double to[3], int view, int views, void **out);
 
 void cb_vips_unref(void *image);
 void cb_vips_free(void *buf);

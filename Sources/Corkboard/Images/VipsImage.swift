@@ -61,10 +61,10 @@ final class VipsImage {
 }
 
 extension VipsImage {
-    /// A made-up demo picture (see `cb_vips_sample`): a gradient from `from` to `to`, a disc
-    /// and `markup` (Pango markup, already escaped) in white.
-    static func sample(width: Int, height: Int, from: [Double], to: [Double], markup: String) -> VipsImage? {
+    /// A made-up demo picture (see `cb_vips_sample`): a gradient from `from` to `to`, a disc, and
+    /// dots saying this is view `view` (from 0) of `views`.
+    static func sample(width: Int, height: Int, from: [Double], to: [Double], view: Int, views: Int) -> VipsImage? {
         guard from.count == 3, to.count == 3 else { return nil }
-        return make { out in cb_vips_sample(Int32(width), Int32(height), from, to, markup, out) }
+        return make { out in cb_vips_sample(Int32(width), Int32(height), from, to, Int32(view), Int32(views), out) }
     }
 }

@@ -2,7 +2,8 @@ import Foundation
 import MariaDB
 
 /// Photos for the demo's sample ads, drawn at seed time with libvips (a gradient in the
-/// category's colours, a disc and the item's name; nothing is downloaded) and then stored the
+/// category's colours, a disc, and dots for which view of the set it is; nothing is downloaded;
+/// no text, see `cb_vips_sample`) and then stored the
 /// way an upload is: through `PhotoProcessor` (display size and thumbnail, metadata stripped)
 /// and `PhotoWrites` (content-addressed files, a `photos` row). Each sample ad's set is drawn
 /// once and shared by every post made from it, so seeding stays quick.
@@ -20,7 +21,7 @@ public struct SamplePhotos {
     /// list shows both layouts, and one the most a post may have, for the gallery.
     static let counts = [4, 3, 10, 0, 2, 5, 0, 6, 8, 0, 3, 4]
 
-    /// The category's two gradient colours (sRGB), dark enough for white text on them.
+    /// The category's two gradient colours (sRGB), dark enough for the white dots.
     static func colours(_ category: String) -> (from: [Double], to: [Double]) {
         switch category {
         case "furniture": ([120, 72, 40], [48, 30, 20])
@@ -48,15 +49,14 @@ public struct SamplePhotos {
         let (from, to) = Self.colours(ad.category)
         // Clothes and instruments stand up; the rest lie down.
         let portrait = ad.category == "clothes" || ad.category == "music"
-        let name = ad.title.split(separator: ",").first.map(String.init) ?? ad.title
         var made: [ProcessedPhoto] = []
         for n in 0..<count {
-            // Each view a little different: the gradient turns lighter photo by photo.
-            let lift = Double(n) * 8
-            let markup = "\(Self.escape(name))\n<span size=\"small\">view \(n + 1) of \(count)</span>"
+            // Each view a little different: the gradient turns lighter photo by photo (and a
+            // little per ad, so two ads of one category never share their pictures).
+            let lift = Double(n) * 8 + Double(index % SampleAd.all.count) * 2
             guard VipsImage.start(),
                   let image = VipsImage.sample(width: portrait ? 750 : 1000, height: portrait ? 1000 : 750,
-                                               from: from.map { min(255, $0 + lift) }, to: to, markup: markup),
+                                               from: from.map { min(255, $0 + lift) }, to: to, view: n, views: count),
                   let jpeg = image.jpeg(quality: 85) else {
                 throw SamplePhotoError(message: "libvips could not draw a sample photo: \(VipsImage.takeError())")
             }
@@ -73,12 +73,6 @@ public struct SamplePhotos {
         for photo in photos { try writes.store(photo, on: conn) }
         let refs = photos.map { PhotoRef(sha256: $0.sha256, thumbSHA256: $0.thumbSHA256, width: $0.width, height: $0.height) }
         try PostWriter.insertImages(conn, postID: postID, refs)
-    }
-
-    /// Pango markup escaping for the item's name.
-    static func escape(_ text: String) -> String {
-        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
-            .replacingOccurrences(of: ">", with: "&gt;")
     }
 }
 
