@@ -421,13 +421,13 @@ def test_a_diverged_old_primary_is_refused_then_rebuilt_from_a_backup(drill, bac
     datadir.rename(datadir.with_name("primary.diverged"))
     corkboard(drill, "restore", folder, "--datadir", str(datadir))
     drill.db_start("primary")
-    # What the restored server's own heartbeat event can do at any moment (it fires as root,
-    # whom read_only does not bind): log a transaction of its own past the backup's position.
+    # A transaction the restored server logged itself past the backup's position (its heartbeat
+    # event writes whenever the server is writable, and an operator may have touched it).
     # Seeding must not start from it (it once made `restore --replica` ask the primary for a
     # GTID it never had, and hang 100 s) nor be refused by it (MariaDB error 1947).
     gtid = next(line.split("=", 1)[1] for line in (Path(folder) / "BACKUP").read_text().splitlines() if line.startswith("gtid="))
     server_sql(drill, "primary", "SET GLOBAL event_scheduler = OFF; RESET MASTER; "
-               f"SET GLOBAL gtid_slave_pos = '{gtid}'; UPDATE replication_heartbeat SET ts = UTC_TIMESTAMP(6)")
+               f"SET GLOBAL gtid_slave_pos = '{gtid}'; UPDATE replication_heartbeat SET ts = UTC_TIMESTAMP(6)", **admin)
     corkboard(drill, "restore", folder, "--replica", "--server", f"127.0.0.1:{drill.primary_port}")
     assert caught_up(drill, "primary", "replica")
     assert lost not in {int(x[0]) for x in server_sql(drill, "primary", "SELECT id FROM posts")}

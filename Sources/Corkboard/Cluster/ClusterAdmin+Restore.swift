@@ -59,11 +59,12 @@ extension ClusterAdmin {
         let (_, c) = try adminConnection(text)
         defer { c.close() }
         guard GTIDPosition.parse(gtid).count == gtid.split(separator: ",").count else { throw ClusterError("bad GTID in the backup: \(gtid)") }
-        // The restored server may have written since it started: the heartbeat event fires as
-        // its definer, whom read_only does not bind. A transaction of its own logged after the
-        // backup's position outranks that position in `current_pos`, and replication would ask
-        // the primary for a GTID it never had (the diverged-primary drill hung on it once). So
-        // the scheduler stops first, and what this fresh server logged itself is forgotten.
+        // The restored server may have logged transactions of its own since it started (its
+        // heartbeat event writes whenever the server is writable). One logged past the backup's
+        // position outranks that position in `current_pos`, and replication would ask the
+        // primary for a GTID it never had (the diverged-primary drill hung on it once), or
+        // setting the position is refused (error 1947). So the scheduler stops first, and what
+        // this fresh server logged itself is forgotten.
         try c.executeScript("""
             SET GLOBAL read_only = ON; SET GLOBAL event_scheduler = OFF; STOP SLAVE; RESET SLAVE ALL; RESET MASTER;
             SET GLOBAL gtid_slave_pos = \(Self.literal(gtid))
