@@ -54,7 +54,7 @@ extension ParserProbe {
             try check(!name.contains("="), "cookie name \(name) holds a '='")
             try token(value)
             _ = causal.gtid(fromCookie: value)
-            if let token = Reporter.verify(value, key: secret) {
+            if let token = Reporter.verify(value, key: key) {
                 try check(SessionCookie.isWellFormed(token), "a verified reporter cookie with a malformed token")
             }
         }

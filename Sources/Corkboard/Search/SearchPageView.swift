@@ -10,7 +10,7 @@ struct SearchPageView {
     let request: SearchRequest
     let catalog: SearchCatalog
     let page: SearchPage
-    let key: [UInt8]
+    let key: HMACSHA256
 
     func render(now: Date = Date()) -> HTML {
         let city = request.city

@@ -3,8 +3,9 @@ import Foundation
 
 /// The site's few cryptographic primitives, on OpenSSL, in one place: random bytes for tokens
 /// and salts, SHA-256 (stored token hashes, photo content addresses, migration checksums),
-/// HMAC-SHA-256 (CSRF tokens, search cursors, the causal-read cookie), and a comparison that
-/// takes the same time whatever the inputs share (so a guess learns nothing from timing).
+/// and a comparison that takes the same time whatever the inputs share (so a guess learns nothing
+/// from timing). HMAC-SHA-256 is `HMACSHA256`: one prepared key per secret, held by the secret's
+/// owner (there is deliberately no one-shot form, so no key is prepared again per request).
 public enum Crypto {
     /// `count` bytes from OpenSSL's CSPRNG; traps if it fails, since a site that cannot make
     /// unpredictable tokens must not hand out any.
@@ -27,12 +28,6 @@ public enum Crypto {
             out.withUnsafeMutableBufferPointer { _ = SHA256(input.baseAddress, input.count, $0.baseAddress) }
         }
         return out
-    }
-
-    /// HMAC-SHA-256 of `data` under `key`; a key used on every request is better kept as an
-    /// `HMACSHA256`, which prepares it once.
-    public static func hmacSHA256(key: [UInt8], _ data: [UInt8]) -> [UInt8] {
-        HMACSHA256(key: key).mac(data)
     }
 
     /// Constant-time equality (CRYPTO_memcmp); different lengths are simply unequal.
