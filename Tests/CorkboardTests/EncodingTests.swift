@@ -27,6 +27,16 @@ import Testing
         #expect(PhotoFiles.url([0xab]) == "/images/ab/ab.jpg")
     }
 
+    /// The list page's `datetime` stamps: what Foundation writes, fractions of a second dropped.
+    @Test func iso8601StampsMatchFoundation() {
+        var dates = [Date(timeIntervalSince1970: 0), Date(timeIntervalSince1970: 1_796_027_825.999_9),
+                     Date(timeIntervalSince1970: 951_782_400 - 0.5), Date(timeIntervalSince1970: 4_102_444_799.75)]
+        for _ in 0..<200 { dates.append(Date(timeIntervalSince1970: Double.random(in: 0..<4_102_444_800))) }
+        for date in dates {
+            #expect(ISO8601Stamp.string(date) == date.ISO8601Format(), "\(date.timeIntervalSince1970)")
+        }
+    }
+
     /// Draws of every size, many of them across the pool's block boundary: each is new (no
     /// two 32-byte draws alike) and none comes back as zeros (the wiped part of the block).
     @Test func randomBytesFromThePool() {
