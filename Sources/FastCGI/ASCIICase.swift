@@ -27,4 +27,26 @@ extension Array where Element == UInt8 {
         var text = text
         text.withUTF8 { append(contentsOf: $0) }
     }
+
+    /// Appends `n` in decimal, zero-padded to at least `width` digits, without making a
+    /// `String` first (a status code, a length, each field of a date: several per response).
+    public mutating func appendDecimal(_ n: Int, width: Int = 0) {
+        if n < 0 {
+            append(UInt8(ascii: "-"))
+            appendUTF8(String(n.magnitude))   // never on the hot path: lengths and dates are ≥ 0
+            return
+        }
+        var divisor = 1, digits = 1
+        while divisor <= n / 10 {
+            divisor *= 10
+            digits += 1
+        }
+        for _ in digits..<Swift.max(width, digits) { append(UInt8(ascii: "0")) }
+        var rest = n
+        while divisor > 0 {
+            append(UInt8(ascii: "0") + UInt8(rest / divisor))
+            rest %= divisor
+            divisor /= 10
+        }
+    }
 }

@@ -91,36 +91,55 @@ extension FastCGIRequest {
     /// unreserved characters (RFC 3986: ASCII letters, digits, `-._~`) and `/`, which a query
     /// may hold as is ("/login?next=/account").
     public static func percentEncode(_ value: String) -> String {
-        percentEncode(value.utf8) { b in
-            switch b {
-            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
-                 UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"),
-                 UInt8(ascii: "~"), UInt8(ascii: "/"):
-                return true
-            default:
-                return false
+        percentEncode(value.utf8, keep: isQuerySafe)
+    }
+
+    private static func isQuerySafe(_ b: UInt8) -> Bool {
+        switch b {
+        case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
+             UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"),
+             UInt8(ascii: "~"), UInt8(ascii: "/"):
+            return true
+        default:
+            return false
+        }
+    }
+
+    /// The one percent-encoder: each byte `keep` refuses becomes %XX (upper-case hex). `keep`
+    /// refuses every byte from 0x80 up, so the result is ASCII.
+    static func percentEncode<S: Sequence<UInt8>>(_ bytes: S, keep: (UInt8) -> Bool) -> String {
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.underestimatedCount)
+        appendPercentEncoded(bytes, keep: keep, to: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Into bytes: a list page writes a dozen links to itself, each with its query.
+    private static func appendPercentEncoded<S: Sequence<UInt8>>(_ bytes: S, keep: (UInt8) -> Bool, to out: inout [UInt8]) {
+        for b in bytes {
+            if keep(b) {
+                assert(b < 0x80, "percentEncode kept a byte that is not ASCII")
+                out.append(b)
+            } else {
+                out.append(UInt8(ascii: "%"))
+                out.append(upperHexDigits[Int(b >> 4)])
+                out.append(upperHexDigits[Int(b & 0xF)])
             }
         }
     }
 
-    /// The one percent-encoder: each byte `keep` refuses becomes %XX (upper-case hex).
-    static func percentEncode<S: Sequence<UInt8>>(_ bytes: S, keep: (UInt8) -> Bool) -> String {
-        let hex = Array("0123456789ABCDEF".unicodeScalars)
-        var out = ""
-        for b in bytes {
-            if keep(b) {
-                out.unicodeScalars.append(Unicode.Scalar(b))
-            } else {
-                out += "%"
-                out.unicodeScalars.append(hex[Int(b >> 4)])
-                out.unicodeScalars.append(hex[Int(b & 0xF)])
-            }
-        }
-        return out
-    }
+    private static let upperHexDigits = Array("0123456789ABCDEF".utf8)
 
     /// `name=value&…`, each percent-encoded: the inverse of `parseQuery`.
     public static func queryString(_ pairs: [(String, String)]) -> String {
-        pairs.map { percentEncode($0.0) + "=" + percentEncode($0.1) }.joined(separator: "&")
+        var out: [UInt8] = []
+        out.reserveCapacity(64)
+        for (i, (name, value)) in pairs.enumerated() {
+            if i > 0 { out.append(UInt8(ascii: "&")) }
+            appendPercentEncoded(name.utf8, keep: isQuerySafe, to: &out)
+            out.append(UInt8(ascii: "="))
+            appendPercentEncoded(value.utf8, keep: isQuerySafe, to: &out)
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 }

@@ -6,67 +6,47 @@ public struct FastCGIRequest {
     public static let maxParamsCount = 1_000
 
     /// All FastCGI params, e.g. REQUEST_METHOD, REQUEST_URI, HTTP_COOKIE.
-    public let params: [String: String]
+    public let params: FastCGIParams
     /// The request body stream.
     public let body: FastCGIBody
+    /// REQUEST_METHOD, e.g. "GET".
+    public let method: String
     /// The path part of REQUEST_URI (up to '?'), not percent-decoded; DOCUMENT_URI if there is
     /// no REQUEST_URI. Worked out once: routing, logging and handlers each ask for it.
     public let path: String
+    /// Cookies from the Cookie header; the first occurrence of a name wins. Parsed once: the
+    /// causal cookie, the session and the CSRF cookie are each looked up on most pages.
+    public let cookies: [String: String]
 
     /// A request with `params` and `body` (an empty body by default).
-    public init(params: [String: String], body: FastCGIBody? = nil) {
+    public init(params: FastCGIParams, body: FastCGIBody? = nil) {
         self.params = params
         let length = params["CONTENT_LENGTH"].flatMap { Int($0) }
         self.body = body ?? FastCGIBody(source: BytesBodySource([]), declaredLength: length ?? 0)
+        method = params["REQUEST_METHOD"] ?? "GET"
         path = Self.path(params)
+        cookies = params["HTTP_COOKIE"].map(Self.cookies) ?? [:]
+    }
+
+    /// A request with the params in `params` (tests and in-process requests).
+    public init(params: [String: String], body: FastCGIBody? = nil) {
+        self.init(params: FastCGIParams(params), body: body)
     }
 
     /// Builds a request from "NAME=value" entries, enforcing `maxParamsBytes`/`maxParamsCount`.
     /// Throws `FastCGIError.paramsTooLarge` (answered with 400).
     public init<S: Sequence>(environment entries: S, body: FastCGIBody) throws where S.Element == String {
-        var params = Params()
+        var params = FastCGIParams()
         for entry in entries {
             var entry = entry
             try entry.withUTF8 { try params.add(UnsafeRawBufferPointer($0)) }
         }
-        self.params = params.values
-        self.body = body
-        path = Self.path(params.values)
+        self.init(params: params, body: body)
     }
 
-    /// Collects params one "NAME=value" entry at a time, with the caps checked as it goes (the
-    /// worker feeds libfcgi's C strings straight in, without building an entry string first).
-    public struct Params {
-        public private(set) var values: [String: String] = [:]
-        private var total = 0
-
-        public init() { values.reserveCapacity(48) }
-
-        /// Adds one entry's bytes; an entry without '=' is skipped.
-        public mutating func add(_ entry: UnsafeRawBufferPointer) throws {
-            total += entry.count
-            if total > FastCGIRequest.maxParamsBytes || values.count >= FastCGIRequest.maxParamsCount {
-                throw FastCGIError.paramsTooLarge(limit: FastCGIRequest.maxParamsBytes)
-            }
-            guard let eq = entry.firstIndex(of: UInt8(ascii: "=")) else { return }
-            let name = String(decoding: entry[..<eq], as: UTF8.self)
-            let value = entry[(eq + 1)...]
-            if name == "QUERY_STRING", String(validating: value, as: UTF8.self) == nil {
-                // Raw invalid bytes in the query (not %XX): escape them, so that the query
-                // parser sees the bytes and refuses them, instead of U+FFFD slipping through.
-                values[name] = FastCGIRequest.percentEncode(value) { $0 < 0x80 }
-            } else {
-                values[name] = String(decoding: value, as: UTF8.self)
-            }
-        }
-    }
-
-    /// REQUEST_METHOD, e.g. "GET".
-    public var method: String { params["REQUEST_METHOD"] ?? "GET" }
-
-    static func path(_ params: [String: String]) -> String {
+    static func path(_ params: FastCGIParams) -> String {
         if let uri = params["REQUEST_URI"], !uri.isEmpty {
-            if let q = uri.firstIndex(of: "?") { return String(uri[..<q]) }
+            if let q = uri.utf8.firstIndex(of: UInt8(ascii: "?")) { return String(uri[..<q]) }
             return uri
         }
         return params["DOCUMENT_URI"] ?? params["SCRIPT_NAME"] ?? "/"
@@ -85,9 +65,8 @@ public struct FastCGIRequest {
         return params["HTTP_" + key]
     }
 
-    /// Cookies from the Cookie header; the first occurrence of a name wins.
-    public var cookies: [String: String] {
-        guard let header = params["HTTP_COOKIE"] else { return [:] }
+    /// The cookies of a Cookie header; the first occurrence of a name wins.
+    static func cookies(_ header: String) -> [String: String] {
         var result: [String: String] = [:]
         for part in header.split(separator: ";") {
             let pair = part.trimmingSpaces

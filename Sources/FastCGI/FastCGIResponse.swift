@@ -9,6 +9,9 @@ public struct FastCGIResponse {
     public var status: Int
     /// Headers in the order they will be sent (Content-Length is always computed from `body`).
     public private(set) var headers: [(name: String, value: String)] = []
+    /// Each header's line as sent ("Name: value\r\n") when it was made ahead (a `CheckedHeader`:
+    /// the content type and the security headers of every page), else nil; one per header.
+    private var lines: [[UInt8]?] = []
     /// The body bytes.
     public var body: [UInt8]
 
@@ -30,17 +33,22 @@ public struct FastCGIResponse {
         try Self.validate(name, value)
         removeHeader(name)
         headers.append((name, value))
+        lines.append(nil)
     }
 
     /// Adds a header, keeping others of the same name (e.g. several Set-Cookie).
     public mutating func addHeader(_ name: String, _ value: String) throws {
         try Self.validate(name, value)
         headers.append((name, value))
+        lines.append(nil)
     }
 
     /// Removes every header called `name` (case-insensitive).
     public mutating func removeHeader(_ name: String) {
-        headers.removeAll { $0.name.equalsIgnoringASCIICase(name) }
+        for i in headers.indices.reversed() where headers[i].name.equalsIgnoringASCIICase(name) {
+            headers.remove(at: i)
+            lines.remove(at: i)
+        }
     }
 
     /// The first value of header `name` (case-insensitive).
@@ -54,18 +62,22 @@ public struct FastCGIResponse {
         var head = [UInt8]()
         head.reserveCapacity(640)
         head.appendUTF8("Status: ")
-        head.appendUTF8(String(status))
+        head.appendDecimal(status)
         head.append(UInt8(ascii: " "))
         head.appendUTF8(Self.reasonPhrase(for: status))
         head.appendUTF8("\r\n")
-        for (name, value) in headers where !name.equalsIgnoringASCIICase("content-length") {
+        for ((name, value), line) in zip(headers, lines) where !name.equalsIgnoringASCIICase("content-length") {
+            if let line {
+                head += line
+                continue
+            }
             head.appendUTF8(name)
             head.appendUTF8(": ")
             head.appendUTF8(value)
             head.appendUTF8("\r\n")
         }
         head.appendUTF8("Content-Length: ")
-        head.appendUTF8(String(body.count))
+        head.appendDecimal(body.count)
         head.appendUTF8("\r\n\r\n")
         return head
     }
@@ -75,20 +87,26 @@ public struct FastCGIResponse {
     /// Whether `name` is an HTTP token (RFC 9110 tchar+).
     public static func isValidHeaderName(_ name: String) -> Bool {
         guard !name.isEmpty else { return false }
-        return name.utf8.allSatisfy { c in
-            switch c {
-            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
-                 UInt8(ascii: "0")...UInt8(ascii: "9"):
-                return true
-            default:
-                return "!#$%&'*+-.^_`|~".utf8.contains(c)
-            }
+        var name = name
+        return name.withUTF8 { bytes in
+            tokenCharacters.withUnsafeBufferPointer { table in bytes.allSatisfy { table[Int($0)] } }
+        }
+    }
+
+    /// RFC 9110 tchar, by byte value: a table, since every header a response gets is checked.
+    private static let tokenCharacters: [Bool] = (0..<256).map { c in
+        switch UInt8(c) {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+            return true
+        default:
+            return "!#$%&'*+-.^_`|~".utf8.contains(UInt8(c))
         }
     }
 
     /// Whether `value` can go into a header line: no CR, LF or NUL.
     public static func isValidHeaderValue(_ value: String) -> Bool {
-        !value.utf8.contains { $0 == 13 || $0 == 10 || $0 == 0 }
+        var value = value
+        return value.withUTF8 { bytes in !bytes.contains { $0 < 14 && ($0 == 13 || $0 == 10 || $0 == 0) } }
     }
 
     static func validate(_ name: String, _ value: String) throws {
@@ -99,12 +117,14 @@ public struct FastCGIResponse {
     /// Adds a header known to be valid (constant names, generated values).
     mutating func appendTrusted(_ name: String, _ value: String) {
         headers.append((name, value))
+        lines.append(nil)
     }
 
     /// Adds a header that was checked once when it was made (see `CheckedHeader`), without
-    /// checking it again on every response.
+    /// checking it again on every response, its line written once too.
     public mutating func addHeader(_ header: CheckedHeader) {
         headers.append((header.name, header.value))
+        lines.append(header.line)
     }
 }
 
@@ -114,11 +134,14 @@ public struct FastCGIResponse {
 public struct CheckedHeader: Sendable {
     public let name: String
     public let value: String
+    /// "Name: value\r\n", as the head carries it.
+    let line: [UInt8]
 
     public init(_ name: String, _ value: String) throws {
         try FastCGIResponse.validate(name, value)
         self.name = name
         self.value = value
+        line = Array("\(name): \(value)\r\n".utf8)
     }
 }
 

@@ -30,16 +30,16 @@ extension FastCGIWorker {
         write(response, headOnly: method == "HEAD", to: request.out)
     }
 
-    /// The params as a dictionary, built straight from libfcgi's "NAME=value" C strings,
-    /// refusing more than `FastCGIRequest.maxParamsBytes` or `maxParamsCount`.
-    static func params(_ envp: FCGX_ParamArray?) throws -> [String: String] {
-        var params = FastCGIRequest.Params()
-        guard var cursor = envp else { return params.values }
+    /// The params, copied straight from libfcgi's "NAME=value" C strings, refusing more than
+    /// `FastCGIRequest.maxParamsBytes` or `maxParamsCount`.
+    static func params(_ envp: FCGX_ParamArray?) throws -> FastCGIParams {
+        var params = FastCGIParams()
+        guard var cursor = envp else { return params }
         while let entry = cursor.pointee {
             try params.add(UnsafeRawBufferPointer(start: entry, count: strlen(entry)))
             cursor += 1
         }
-        return params.values
+        return params
     }
 
     private func param(_ name: String, _ envp: FCGX_ParamArray?) -> String? {

@@ -10,6 +10,14 @@ public final class RowDescription: Sendable {
         for (i, c) in columns.enumerated() where index[c] == nil { index[c] = i }
         self.index = index
     }
+
+    /// The position of `column` (the first one if a name repeats), for decoding many rows by
+    /// position (`Row.decode(_:as:)` with an `Int`): one name lookup per result, not per cell.
+    /// Throws `.decode` when the result has no such column.
+    public func position(of column: String) throws -> Int {
+        guard let i = index[column] else { throw MariaDBError(.decode, message: "no column named \(column)") }
+        return i
+    }
 }
 
 /// One result row: column names and values.
@@ -44,13 +52,16 @@ public struct Row: Sendable {
 
     /// Decodes a column; a missing column or a mismatching type throws `.decode`.
     public func decode<T: MariaDBDecodable>(_ column: String, as type: T.Type = T.self) throws -> T {
-        guard let v = self[column] else {
-            throw MariaDBError(.decode, message: "no column named \(column)")
-        }
+        try decode(try rowDescription.position(of: column), as: type)
+    }
+
+    /// Decodes the column at `position` (see `RowDescription.position(of:)`); a mismatching
+    /// type throws `.decode` naming the column.
+    public func decode<T: MariaDBDecodable>(_ position: Int, as type: T.Type = T.self) throws -> T {
         do {
-            return try T(mariaDBValue: v)
+            return try T(mariaDBValue: values[position])
         } catch var e as MariaDBError {
-            e.message = "column \(column): " + e.message
+            e.message = "column \(rowDescription.columns[position]): " + e.message
             throw e
         }
     }

@@ -6,7 +6,7 @@ import Testing
 /// gallery's markup, listing rows with and without a photo, the view kept in the links, chips.
 @Suite struct PageViewTests {
     let city = City(id: 1, slug: "somewhere", name: "Somewhere", timeZone: "UTC", currency: .eur)
-    let key = Array(repeating: UInt8(7), count: 32)
+    let key = HMACSHA256(key: Array(repeating: UInt8(7), count: 32))
 
     @Test func assetNamesCarryTheHashOfTheirBytes() {
         let a = StaticAssets.hashedURL("corkboard.css", bytes: Array("body{}".utf8))

@@ -14,9 +14,9 @@ import Testing
             try h.request("PUT", "/_cluster/photos/\(name)", headers: signature.map { [PhotoPeers.signatureHeader: $0] } ?? [:],
                           body: bytes, params: ["CORKBOARD_PEER": "1"])
         }
-        let signed = PhotoPeers.signature(name: name, body: body, secret: Array(Self.secret.utf8))
+        let signed = PhotoPeers.signature(name: name, body: body, key: HMACSHA256(key: Array(Self.secret.utf8)))
         #expect(try put(nil).status == 403, "unsigned")
-        #expect(try put(PhotoPeers.signature(name: name, body: body, secret: Array("another site's secret, just as long".utf8))).status == 403)
+        #expect(try put(PhotoPeers.signature(name: name, body: body, key: HMACSHA256(key: Array("another site's secret, just as long".utf8)))).status == 403)
         #expect(try put(signed, Array("other bytes under that name".utf8)).status == 403, "the signature covers the bytes")
         #expect(try put(String(signed.dropLast()) + "x").status == 403, "not hex")
         #expect(!h.app.config.photoFiles.exists(sha), "a refused copy writes nothing")

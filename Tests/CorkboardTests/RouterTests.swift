@@ -72,6 +72,19 @@ import Testing
         }
     }
 
+    /// The router's shortcut for plain paths: they are their own segments, exactly what the
+    /// normalisation gives; anything it would change is not plain.
+    @Test func plainPathsAreTheirOwnSegments() {
+        for path in ["/", "/login", "/post/4363", "/a.b/c~d_e-f", "/post/7/edit", "/...", "/.a/b."] {
+            #expect(CanonicalPath.isPlain(path), "\(path)")
+            #expect(CanonicalPath.plainSegments(path) == CanonicalPath.segments(path), "\(path)")
+            #expect(CanonicalPath.join(CanonicalPath.plainSegments(path)) == path, "\(path)")
+        }
+        for path in ["", "login", "//", "/login/", "/a//b", "/.", "/..", "/a/./b", "/a/../b", "/a/..", "/%6C", "/a b", "/ü", "/a:b", "/a?b"] {
+            #expect(!CanonicalPath.isPlain(path), "\(path)")
+        }
+    }
+
     @Test func canonicalSpellingsMatchAsTheyAre() {
         for path in ["/", "/login", "/lisbon", "/post/7"] {
             if case .found = router().match(method: "GET", path: path) {} else { Issue.record("\(path) should match") }

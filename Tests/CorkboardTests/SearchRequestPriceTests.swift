@@ -5,7 +5,7 @@ import Testing
 @Suite struct SearchRequestPriceTests {
     func request(_ currency: Currency, _ items: [(String, String)]) throws -> SearchRequest {
         let city = City(id: 1, slug: "somewhere", name: "Somewhere", timeZone: "UTC", currency: currency)
-        return try SearchRequest(city: city, items: items, catalog: SearchCatalog(), key: Array(repeating: 7, count: 32))
+        return try SearchRequest(city: city, items: items, catalog: SearchCatalog(), key: HMACSHA256(key: Array(repeating: 7, count: 32)))
     }
 
     @Test func filtersAreInTheCitysUnits() throws {

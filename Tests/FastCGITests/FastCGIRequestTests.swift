@@ -75,16 +75,16 @@ import Testing
 
     /// Raw bytes that are not UTF-8 (not %XX-escaped) reach the parser as bytes, not as U+FFFD.
     @Test func rawInvalidBytesInTheQueryStringAreRefusedToo() throws {
-        var params = FastCGIRequest.Params()
+        var params = FastCGIParams()
         for entry: [UInt8] in [Array("QUERY_STRING=city=seoul&q=a".utf8) + [0xFF], Array("REQUEST_URI=/x".utf8)] {
             try entry.withUnsafeBytes { try params.add($0) }
         }
-        let r = FastCGIRequest(params: params.values)
+        let r = FastCGIRequest(params: params)
         #expect(r.query == "city=seoul&q=a%FF")
         #expect(throws: FastCGIError.invalidQueryEncoding(parameter: "q")) { try r.queryItems }
-        var valid = FastCGIRequest.Params()
+        var valid = FastCGIParams()
         try Array("QUERY_STRING=q=서울".utf8).withUnsafeBytes { try valid.add($0) }
-        #expect(try FastCGIRequest(params: valid.values).queryValue("q") == "서울")
+        #expect(try FastCGIRequest(params: valid).queryValue("q") == "서울")
     }
 
     @Test func percentEncoding() throws {

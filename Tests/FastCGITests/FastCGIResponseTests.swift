@@ -67,4 +67,31 @@ import Testing
         #expect(!e.description.contains("/secret"))
         #expect(e.debugDescription.contains("/secret/path"))
     }
+
+    /// The head's numbers (and the request log's, the JSON dates' fields): as `String(n)` writes
+    /// them, zero-padded to the width asked for.
+    @Test func decimals() {
+        for (n, width) in [(0, 0), (7, 2), (42, 2), (2026, 4), (59, 2), (100, 0), (12345, 2), (Int.max, 0), (-5, 2), (Int.min, 0)] {
+            var out: [UInt8] = []
+            out.appendDecimal(n, width: width)
+            let plain = String(n)
+            let want = n < 0 ? plain : String(repeating: "0", count: Swift.max(0, width - plain.count)) + plain
+            #expect(String(decoding: out, as: UTF8.self) == want, "\(n) width \(width)")
+        }
+    }
+
+    /// Headers checked ahead carry their line into the head; set, added and removed headers
+    /// keep their lines in step (a replaced checked header never leaves its old line behind).
+    @Test func checkedHeadersSerializeAsTheirLines() throws {
+        var r = FastCGIResponse(status: 200, body: Array("hi".utf8))
+        r.addHeader(try CheckedHeader("Content-Type", "text/html; charset=utf-8"))
+        try r.addHeader("Set-Cookie", "a=1")
+        r.addHeader(try CheckedHeader("X-Frame-Options", "DENY"))
+        try r.setHeader("content-type", "text/plain")
+        r.addHeader(try CheckedHeader("Cache-Control", "no-store"))
+        r.removeHeader("set-cookie")
+        #expect(String(decoding: r.serializedHead(), as: UTF8.self)
+                == "Status: 200 OK\r\nX-Frame-Options: DENY\r\ncontent-type: text/plain\r\nCache-Control: no-store\r\nContent-Length: 2\r\n\r\n")
+        #expect(r.headers.map(\.name) == ["X-Frame-Options", "content-type", "Cache-Control"])
+    }
 }

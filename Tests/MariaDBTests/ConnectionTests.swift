@@ -69,6 +69,25 @@ import MariaDB
         }
     }
 
+    /// A statement keeps its result's column index between runs (built once, not per run);
+    /// another statement has its own.
+    @Test func aCachedStatementFollowsItsResultsColumns() throws {
+        try withScratchDatabase { config in
+            let c = try MariaDBConnection(address: config.primary, config: config)
+            defer { c.close() }
+            try c.execute("CREATE TABLE shape (a INT, b INT)")
+            try c.execute("INSERT INTO shape (a, b) VALUES (\(1), \(2))")
+            let first = try c.query("SELECT * FROM shape")
+            let again = try c.query("SELECT * FROM shape")
+            #expect(first[0].rowDescription === again[0].rowDescription)
+            let b = try again[0].rowDescription.position(of: "b")
+            #expect(try again[0].decode(b, as: Int.self) == 2)
+            let other = try c.query("SELECT b AS c, a FROM shape")
+            #expect(other[0].columns == ["c", "a"] && other[0].rowDescription !== first[0].rowDescription)
+            #expect(try other[0].decode("c", as: Int.self) == 2)
+        }
+    }
+
     @Test func transactionsCommitAndRollBack() throws {
         struct Boom: Error {}
         try withScratchDatabase { config in

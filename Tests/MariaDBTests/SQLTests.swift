@@ -64,6 +64,16 @@ import Testing
         #expect(throws: MariaDBError.self) { try row.decode("c", as: Int.self) }
         #expect(throws: MariaDBError.self) { try row.decode("missing", as: String.self) }
         #expect(row["missing"] == nil)
+        // By position, each looked up once per result: the same values, errors naming the column.
+        let (a, b) = (try row.rowDescription.position(of: "a"), try row.rowDescription.position(of: "b"))
+        #expect(try row.decode(a, as: Int.self) == 1 && row.decode(b, as: Int?.self) == nil)
+        #expect(throws: MariaDBError.self) { try row.rowDescription.position(of: "missing") }
+        do {
+            _ = try row.decode(b, as: Int.self)
+            Issue.record("NULL decoded as Int")
+        } catch let e as MariaDBError {
+            #expect(e.code == .decode && e.message.hasPrefix("column b: "))
+        }
         do {
             _ = try row.decode("zzz", as: Int.self)
         } catch let e as MariaDBError {

@@ -7,27 +7,20 @@ import MariaDB
 /// account costs the same KDF run), and the common-password list. Workers are single-threaded,
 /// so these process-wide caches are only ever touched from one thread.
 enum AccountKeys {
-    nonisolated(unsafe) private static var csrfKey: [UInt8]?
     nonisolated(unsafe) private static var csrfMAC: HMACSHA256?
     nonisolated(unsafe) private static var dummy: (params: String, hash: String)?
     nonisolated(unsafe) private static var commonPasswords: (path: String, list: Set<String>)?
 
-    /// The anonymous-form CSRF key, read from the primary on first use.
-    static func siteCSRFKey(_ database: Database) throws -> [UInt8] {
-        if let csrfKey { return csrfKey }
+    /// The site key (`site_keys.csrf`), read from the primary on first use and prepared for
+    /// HMAC once: it signs anonymous forms' CSRF tokens (an anonymous post view signs one) and
+    /// anonymous reporters' cookies.
+    static func siteCSRFMAC(_ database: Database) throws -> HMACSHA256 {
+        if let csrfMAC { return csrfMAC }
         let rows = try database.readPrimary("SELECT secret FROM site_keys WHERE name = 'csrf'")
         guard let row = rows.first else {
             throw MariaDBError(.misuse, message: "site_keys has no csrf key: run `corkboard migrate`")
         }
-        let key: [UInt8] = try row.decode("secret")
-        csrfKey = key
-        return key
-    }
-
-    /// The anonymous-form CSRF key prepared for HMAC once (an anonymous post view signs a token).
-    static func siteCSRFMAC(_ database: Database) throws -> HMACSHA256 {
-        if let csrfMAC { return csrfMAC }
-        let mac = HMACSHA256(key: try siteCSRFKey(database))
+        let mac = HMACSHA256(key: try row.decode("secret", as: [UInt8].self))
         csrfMAC = mac
         return mac
     }

@@ -3,9 +3,9 @@
 /// A cross-site page can make the browser send our cookies but can neither read them nor
 /// compute the matching field, so its forged form fails the check.
 public enum CSRFToken {
-    /// The token for a session's forms.
-    public static func forSession(secret: [UInt8]) -> String {
-        Base64URL.encode(Crypto.hmacSHA256(key: secret, Array("corkboard form".utf8)))
+    /// The token for a session's forms, under its CSRF secret (`SessionRecord.csrfKey`).
+    public static func forSession(key: HMACSHA256) -> String {
+        Base64URL.encode(key.mac(Array("corkboard form".utf8)))
     }
 
     /// The token for anonymous forms, bound to the browser's pre-session cookie.

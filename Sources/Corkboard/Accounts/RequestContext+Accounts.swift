@@ -82,7 +82,7 @@ extension RequestContext {
     /// The token to put in a hidden `csrf_token` input of a form on this page (sets the
     /// anonymous `__Host-csrf` cookie when the visitor is not logged in and has none).
     public func csrfToken() throws -> String {
-        if let session = try currentSession() { return CSRFToken.forSession(secret: session.csrfSecret) }
+        if let session = try currentSession() { return CSRFToken.forSession(key: session.csrfKey) }
         let key = try AccountKeys.siteCSRFMAC(database)
         if let cookie = storage["accounts.csrfCookie"] as? String ?? request.cookies[SessionCookie.csrfName],
            SessionCookie.isWellFormed(cookie) {
@@ -97,7 +97,7 @@ extension RequestContext {
     /// A submitted token is valid if it is this session's or this browser's anonymous one.
     private func tokenIsValid(_ submitted: String) throws -> Bool {
         if let session = try currentSession(),
-           CSRFToken.matches(submitted, expected: CSRFToken.forSession(secret: session.csrfSecret)) {
+           CSRFToken.matches(submitted, expected: CSRFToken.forSession(key: session.csrfKey)) {
             return true
         }
         if let cookie = request.cookies[SessionCookie.csrfName], SessionCookie.isWellFormed(cookie) {

@@ -4,7 +4,9 @@ import MariaDB
 public struct SessionRecord: Sendable {
     public var tokenHash: [UInt8]
     public var user: User
-    public var csrfSecret: [UInt8]
+    /// The session's CSRF secret, prepared for HMAC when the session is read (once per request):
+    /// it signs the token of every form the session's pages carry.
+    public var csrfKey: HMACSHA256
 }
 
 /// Sessions in MariaDB, always on the primary: a replica could still hold a session that was
@@ -41,7 +43,7 @@ struct SessionStore {
         if try row.decode("stale", as: Int64.self) != 0 {
             try db.execute("UPDATE sessions SET last_seen_at = UTC_TIMESTAMP(6) WHERE token_hash = \(hash)")
         }
-        return SessionRecord(tokenHash: hash, user: try User(row: row), csrfSecret: try row.decode("csrf_secret"))
+        return SessionRecord(tokenHash: hash, user: try User(row: row), csrfKey: HMACSHA256(key: try row.decode("csrf_secret")))
     }
 
     /// Ends one session.

@@ -6,6 +6,9 @@ import Foundation
 extension ParserProbe {
     /// A fixed key for the signed values (any key will do: the parse is what is fuzzed).
     static let secret = Array("fuzz-key-fuzz-key-fuzz-key-fuzz-key".utf8)
+    /// `secret` prepared, and another key (a value must never verify under both).
+    static let key = HMACSHA256(key: secret)
+    static let otherKey = HMACSHA256(key: secret.reversed())
     static let causal = CausalCookie(secret: String(decoding: secret, as: UTF8.self), maxAge: 60)
 
     /// A JSON body decoded as the post body and as string bodies: accepted, or a 400 (never
@@ -31,7 +34,7 @@ extension ParserProbe {
         for city in cities {
             var parsed: SearchRequest?
             try refusesWith(HTTPError.self, "SearchRequest") {
-                parsed = try SearchRequest(city: city, items: items, catalog: catalog, key: secret)
+                parsed = try SearchRequest(city: city, items: items, catalog: catalog, key: key)
             }
             guard let request = parsed else { continue }
             let query = request.query
@@ -43,8 +46,8 @@ extension ParserProbe {
             }
             let cursor = SearchCursor(phase: request.sort.isPrice ? 1 : 0, walkStart: 1, key: 2, postID: 3,
                                       fingerprint: request.fingerprint, sort: request.sort)
-            let next = request.parameters + [("cursor", cursor.encode(key: secret))]
-            let again = try? SearchRequest(city: city, items: next, catalog: catalog, key: secret)
+            let next = request.parameters + [("cursor", cursor.encode(key: key))]
+            let again = try? SearchRequest(city: city, items: next, catalog: catalog, key: key)
             try check(again?.fingerprint == request.fingerprint && again?.cursor == cursor,
                       "the parameters \(request.parameters) read back as another search")
         }
@@ -55,10 +58,10 @@ extension ParserProbe {
     static func cursor(_ bytes: [UInt8]) throws(Failure) {
         let text = String(decoding: bytes, as: UTF8.self)
         try token(text)
-        if let cursor = SearchCursor.decode(text, key: secret) {
-            try check(cursor.encode(key: secret) == text, "cursor \(text) is not canonical")
+        if let cursor = SearchCursor.decode(text, key: key) {
+            try check(cursor.encode(key: key) == text, "cursor \(text) is not canonical")
         }
-        try check(SearchCursor.decode(text, key: secret.reversed()) == nil, "a cursor verified under two keys")
+        try check(SearchCursor.decode(text, key: otherKey) == nil, "a cursor verified under two keys")
         if let gtid = causal.gtid(fromCookie: text) {
             try check(!gtid.contains("."), "a causal GTID holding a '.'")
         }

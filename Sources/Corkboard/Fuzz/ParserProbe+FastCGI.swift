@@ -3,11 +3,11 @@ import FastCGI
 /// The targets of what nginx and libfcgi hand a worker: params, cookies, query strings and
 /// forms, multipart bodies.
 extension ParserProbe {
-    /// `NAME=value` entries through `FastCGIRequest.Params` (the worker's own path from libfcgi's
+    /// `NAME=value` entries through `FastCGIParams` (the worker's own path from libfcgi's
     /// environment), then everything a handler reads from them.
     static func params(_ bytes: [UInt8]) throws(Failure) {
         let entries = bytes.split(separator: 0, omittingEmptySubsequences: false)
-        var params = FastCGIRequest.Params()
+        var params = FastCGIParams()
         var added = 0
         for entry in entries {
             do {
@@ -19,8 +19,8 @@ extension ParserProbe {
                 break
             }
         }
-        try check(params.values.count <= added, "more params than entries")
-        let request = FastCGIRequest(params: params.values)
+        try check(params.count <= added, "more params than entries")
+        let request = FastCGIRequest(params: params)
         _ = (request.method, request.path, request.header("Content-Type"), request.header("X-Requested-With"),
              request.contentLength, request.contentType, request.remoteAddress, request.cookies)
         try check(request.path.utf8.count <= bytes.count * 3 + 1, "path longer than its input")
@@ -36,13 +36,13 @@ extension ParserProbe {
 
     /// A Cookie header, then each signed value the site reads from cookies.
     static func cookies(_ bytes: [UInt8]) throws(Failure) {
-        var params = FastCGIRequest.Params()
+        var params = FastCGIParams()
         do {
             try (Array("HTTP_COOKIE=".utf8) + bytes).withUnsafeBytes { try params.add($0) }
         } catch {
             return
         }
-        let cookies = FastCGIRequest(params: params.values).cookies
+        let cookies = FastCGIRequest(params: params).cookies
         let scalars = String(decoding: bytes, as: UTF8.self).unicodeScalars.count
         for (name, value) in cookies {
             try check(!name.isEmpty, "an empty cookie name")
@@ -54,7 +54,7 @@ extension ParserProbe {
             try check(!name.contains("="), "cookie name \(name) holds a '='")
             try token(value)
             _ = causal.gtid(fromCookie: value)
-            if let token = Reporter.verify(value, key: secret) {
+            if let token = Reporter.verify(value, key: key) {
                 try check(SessionCookie.isWellFormed(token), "a verified reporter cookie with a malformed token")
             }
         }

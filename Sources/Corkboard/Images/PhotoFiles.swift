@@ -20,10 +20,23 @@ public struct PhotoFiles: Sendable {
         self.changeLog = changeLog
     }
 
-    /// Where nginx serves the file with this hash.
+    /// Where nginx serves the file with this hash. Written straight into the string: a page
+    /// shows one per photo, a search page one per hit.
     public static func url(_ sha256: [UInt8]) -> String {
-        let hex = Crypto.hex(sha256)
-        return "/images/\(hex.prefix(2))/\(hex).jpg"
+        guard !sha256.isEmpty else { return "/images//.jpg" }
+        let prefix = "/images/".utf8, suffix = ".jpg".utf8
+        let length = prefix.count + 3 + 2 * sha256.count + suffix.count
+        return String(unsafeUninitializedCapacity: length) { out in
+            var o = 0
+            for b in prefix { out[o] = b; o += 1 }
+            Crypto.writeHex(sha256[..<1], into: UnsafeMutableBufferPointer(rebasing: out[o...]))
+            out[o + 2] = UInt8(ascii: "/")
+            o += 3
+            Crypto.writeHex(sha256[...], into: UnsafeMutableBufferPointer(rebasing: out[o...]))
+            o += 2 * sha256.count
+            for b in suffix { out[o] = b; o += 1 }
+            return o
+        }
     }
 
     public func path(_ sha256: [UInt8]) -> String {

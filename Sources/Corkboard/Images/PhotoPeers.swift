@@ -21,33 +21,36 @@ public struct PhotoPeers: Sendable {
     public let urls: [String]
     /// Seconds one copy may take before the next peer is tried.
     public let timeout: Double
-    /// The key copies are signed with, sent and received (empty: this host takes none).
-    let secret: [UInt8]
+    /// The key copies are signed with, sent and received, prepared once with the configuration.
+    let key: HMACSHA256
+    /// Whether a key was set: without one, this host takes no copies.
+    let hasSecret: Bool
 
     public init(urls: [String] = [], timeout: Double = 5, secret: String = "") {
         self.urls = urls
         self.timeout = timeout
-        self.secret = Array(secret.utf8)
+        key = HMACSHA256(key: Array(secret.utf8))
+        hasSecret = !secret.isEmpty
     }
 
     /// The request header that carries a copy's signature.
     static let signatureHeader = "X-Corkboard-Peer-Signature"
 
     /// Hex HMAC-SHA-256 over the file's name (its hash in hex), a newline and its bytes.
-    static func signature(name: String, body: [UInt8], secret: [UInt8]) -> String {
-        Crypto.hex(mac(name: name, body: body, secret: secret))
+    static func signature(name: String, body: [UInt8], key: HMACSHA256) -> String {
+        Crypto.hex(mac(name: name, body: body, key: key))
     }
 
-    private static func mac(name: String, body: [UInt8], secret: [UInt8]) -> [UInt8] {
-        Crypto.hmacSHA256(key: secret, Array(name.utf8) + [0x0A] + body)
+    private static func mac(name: String, body: [UInt8], key: HMACSHA256) -> [UInt8] {
+        key.mac(Array(name.utf8) + [0x0A] + body)
     }
 
     /// Whether `given` (the header's value) signs `body` under `name` with this host's key;
     /// never without a key.
     func verifies(_ given: String?, name: String, body: [UInt8]) -> Bool {
         // 64 hex digits, as a SHA-256 digest is written.
-        guard !secret.isEmpty, let given, let mac = Crypto.sha256(hex: given) else { return false }
-        return Crypto.constantTimeEqual(mac, Self.mac(name: name, body: body, secret: secret))
+        guard hasSecret, let given, let mac = Crypto.sha256(hex: given) else { return false }
+        return Crypto.constantTimeEqual(mac, Self.mac(name: name, body: body, key: key))
     }
 
     /// Copies `bytes` (the file named by `sha256`) to the first peer that stores it; throws
@@ -61,7 +64,7 @@ public struct PhotoPeers: Sendable {
                 continue
             }
             do {
-                try put(url, bytes, signature: Self.signature(name: Crypto.hex(sha256), body: bytes, secret: secret))
+                try put(url, bytes, signature: Self.signature(name: Crypto.hex(sha256), body: bytes, key: key))
                 return
             } catch {
                 failures.append("\(base): \(error)")

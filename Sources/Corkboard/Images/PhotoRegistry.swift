@@ -64,35 +64,6 @@ public struct PhotoRegistry {
     }
 }
 
-/// A stored photo as a post shows it.
-public struct PhotoRef: Sendable, Codable, Equatable {
-    public var sha256: [UInt8]
-    public var thumbSHA256: [UInt8]
-    public var width: Int
-    public var height: Int
-
-    public init(sha256: [UInt8], thumbSHA256: [UInt8], width: Int, height: Int) {
-        self.sha256 = sha256
-        self.thumbSHA256 = thumbSHA256
-        self.width = width
-        self.height = height
-    }
-
-    init(row: Row) throws {
-        sha256 = try row.decode("sha256", as: [UInt8].self)
-        thumbSHA256 = try row.decode("thumb_sha256", as: [UInt8].self)
-        width = try row.decode("width", as: Int.self)
-        height = try row.decode("height", as: Int.self)
-    }
-
-    public var id: String { Crypto.hex(sha256) }
-    public var url: String { PhotoFiles.url(sha256) }
-    public var thumbURL: String { PhotoFiles.url(thumbSHA256) }
-
-    /// The API's view of a photo.
-    public var json: PhotoJSON { PhotoJSON(id: id, url: url, thumb_url: thumbURL, width: width, height: height) }
-}
-
 /// A photo in API responses; `id` is what a post's `photos` list refers to.
 public struct PhotoJSON: Codable, Sendable {
     public var id: String

@@ -69,9 +69,9 @@ final class RequestLog {
         out.append(UInt8(ascii: "0") + UInt8(frac % 10))
     }
 
-    /// The decimal digits of `n` (a short number's `String` needs no allocation).
+    /// The decimal digits of `n`.
     static func append(decimal n: Int, to out: inout [UInt8]) {
-        out.appendUTF8(String(n))
+        out.appendDecimal(n)
     }
 
     /// A logfmt value: bare when it is safe, else quoted with `"` and `\` escaped (a method or
@@ -83,7 +83,10 @@ final class RequestLog {
     }
 
     static func append(value s: String, to out: inout [UInt8]) {
-        let plain = !s.isEmpty && s.utf8.allSatisfy { $0 > 0x20 && $0 < 0x7f && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "=") && $0 != UInt8(ascii: "\\") }
+        var s = s
+        let plain = s.withUTF8 { bytes in
+            !bytes.isEmpty && bytes.allSatisfy { $0 > 0x20 && $0 < 0x7f && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "=") && $0 != UInt8(ascii: "\\") }
+        }
         if plain {
             out.appendUTF8(s)
         } else {

@@ -30,8 +30,14 @@ public final class RequestMetrics {
         let bucket = Self.bucketBounds.firstIndex { seconds <= $0 } ?? Self.bucketBounds.count
         let micros = UInt64(max(0, seconds * 1e6))
         if let board {
-            guard let row = rows[route] ?? board.row(named: route) else { return }
-            rows[route] = row
+            let row: Int
+            if let known = rows[route] {
+                row = known
+            } else {
+                guard let named = board.row(named: route) else { return }
+                row = named
+                rows[route] = row
+            }
             board.add(row: row, value: Value.statusClasses + cls - 1, 1)
             board.add(row: row, value: Value.buckets + bucket, 1)
             board.add(row: row, value: Value.sumMicros, micros)

@@ -21,7 +21,7 @@ struct Reporter {
     static func of(_ context: RequestContext) throws -> Reporter {
         let address = normalize(context.request.remoteAddress ?? "unknown")
         if let user = try context.currentUser() { return Reporter(user: user, address: address, cookie: nil) }
-        let key = try AccountKeys.siteCSRFKey(context.database)
+        let key = try AccountKeys.siteCSRFMAC(context.database)
         if let value = context.request.cookies[cookieName], let token = verify(value, key: key) {
             return Reporter(user: nil, address: address, cookie: Crypto.tokenHash(token))
         }
@@ -30,17 +30,23 @@ struct Reporter {
         return Reporter(user: nil, address: address, cookie: Crypto.tokenHash(token))
     }
 
-    static func sign(_ token: String, key: [UInt8]) -> String {
-        token + "." + Base64URL.encode(Crypto.hmacSHA256(key: key, Array("reporter:\(token)".utf8)))
+    static func sign(_ token: String, key: HMACSHA256) -> String {
+        token + "." + Base64URL.encode(mac(token, key: key))
     }
 
     /// The token of a well-formed, correctly signed cookie value.
-    static func verify(_ value: String, key: [UInt8]) -> String? {
+    static func verify(_ value: String, key: HMACSHA256) -> String? {
         let parts = value.split(separator: ".", omittingEmptySubsequences: false)
         guard parts.count == 2, SessionCookie.isWellFormed(String(parts[0])),
               let mac = Base64URL.decode(String(parts[1])) else { return nil }
         let token = String(parts[0])
-        return Crypto.constantTimeEqual(mac, Crypto.hmacSHA256(key: key, Array("reporter:\(token)".utf8))) ? token : nil
+        return Crypto.constantTimeEqual(mac, Self.mac(token, key: key)) ? token : nil
+    }
+
+    /// The cookie's signature: the site key over "reporter:" and the token, a message no CSRF
+    /// token (signed with the same key) can take.
+    private static func mac(_ token: String, key: HMACSHA256) -> [UInt8] {
+        key.mac(Array("reporter:\(token)".utf8))
     }
 
     /// IPv4 as is (also when mapped into IPv6), IPv6 cut to its /64 (`2001:db8:1:2::/64`);

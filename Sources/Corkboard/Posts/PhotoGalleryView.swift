@@ -21,8 +21,9 @@ struct PhotoGalleryView {
             let alt = total == 1 ? title : "\(title), photo \(n) of \(total)"
             let lazy: HTML = index == 0 ? " fetchpriority=\"high\"" : " loading=\"lazy\""
             let thumbWidth = Self.fitted(photo.width, photo.height, within: thumbSize).width
+            let url = photo.url
             return """
-                <li class="slide" id="photo-\(n)"><a href="\(photo.url)"><img src="\(photo.url)" srcset="\(photo.thumbURL) \(thumbWidth)w, \(photo.url) \(photo.width)w" sizes="(min-width: 62rem) 58rem, calc(100vw - 2rem)" width="\(photo.width)" height="\(photo.height)" alt="\(alt)" decoding="async"\(lazy)></a></li>
+                <li class="slide" id="photo-\(n)"><a href="\(url)"><img src="\(url)" srcset="\(photo.thumbURL) \(thumbWidth)w, \(url) \(photo.width)w" sizes="(min-width: 62rem) 58rem, calc(100vw - 2rem)" width="\(photo.width)" height="\(photo.height)" alt="\(alt)" decoding="async"\(lazy)></a></li>
 
                 """
         }

@@ -40,9 +40,11 @@ public struct PostStore {
         let sql: SQL = "SELECT pi.image_sha256 AS sha256, pi.thumb_sha256, pi.width, pi.height, " + Self.columns
             + " LEFT JOIN post_images pi ON pi.post_id = p.id WHERE " + condition + " ORDER BY pi.position"
         let rows = fromPrimary ? try database.readPrimary(sql) : try database.read(sql)
-        guard var post = try rows.first.map(Post.init(row:)) else { return nil }
+        guard let first = rows.first else { return nil }
+        var post = try Post(row: first)
+        let columns = try PhotoRef.Columns(first.rowDescription)
         post.photos = try rows.compactMap { row in
-            try row.decode("sha256", as: [UInt8]?.self) == nil ? nil : try PhotoRef(row: row)
+            try row.decode(columns.sha256, as: [UInt8]?.self) == nil ? nil : try PhotoRef(row: row, columns: columns)
         }
         return post
     }
@@ -64,9 +66,11 @@ public struct PostStore {
             WHERE post_id IN \(SQL.list(postIDs)) ORDER BY post_id, position
             """
         let rows = fromPrimary ? try database.readPrimary(sql) : try database.read(sql)
+        guard let first = rows.first else { return [:] }
+        let (postID, columns) = (try first.rowDescription.position(of: "post_id"), try PhotoRef.Columns(first.rowDescription))
         var out: [Int64: [PhotoRef]] = [:]
         for row in rows {
-            out[try row.decode("post_id", as: Int64.self), default: []].append(try PhotoRef(row: row))
+            out[try row.decode(postID, as: Int64.self), default: []].append(try PhotoRef(row: row, columns: columns))
         }
         return out
     }

@@ -31,20 +31,20 @@ public struct SearchCursor: Equatable, Sendable {
     }
 
     /// The signed, URL-safe text.
-    public func encode(key secret: [UInt8]) -> String {
+    public func encode(key secret: HMACSHA256) -> String {
         var bytes: [UInt8] = [Self.version, sort.code, phase]
         for v in [UInt64(bitPattern: walkStart), UInt64(bitPattern: key), UInt64(bitPattern: postID), fingerprint] {
             withUnsafeBytes(of: v.bigEndian) { bytes.append(contentsOf: $0) }
         }
-        bytes += Array(Crypto.hmacSHA256(key: secret, bytes).prefix(Self.macLength))
+        bytes += secret.mac(bytes).prefix(Self.macLength)
         return Base64URL.encode(bytes)
     }
 
     /// The cursor in `text`, or nil when it is malformed or its signature does not match.
-    public static func decode(_ text: String, key secret: [UInt8]) -> SearchCursor? {
+    public static func decode(_ text: String, key: HMACSHA256) -> SearchCursor? {
         guard text.utf8.count <= 128, let bytes = Base64URL.decode(text), bytes.count == 3 + 32 + macLength else { return nil }
         let body = Array(bytes.prefix(35)), mac = Array(bytes.suffix(macLength))
-        let expected = Array(Crypto.hmacSHA256(key: secret, body).prefix(macLength))
+        let expected = Array(key.mac(body).prefix(macLength))
         guard Crypto.constantTimeEqual(expected, mac) else {
             return nil
         }

@@ -133,13 +133,20 @@ public struct SearchEngine {
             FROM posts p JOIN categories c ON c.id = p.category_id LEFT JOIN neighbourhoods n ON n.id = p.neighbourhood_id
             WHERE p.id IN \(SQL.list(ids)) AND p.deleted_at IS NULL AND p.hidden_at IS NULL
             """)
+        guard let columns = rows.first?.rowDescription else { return [] }
+        // By position, each looked up once: a page decodes 25 rows of seven columns.
+        let (id, title, price, created) = (try columns.position(of: "id"), try columns.position(of: "title"),
+                                           try columns.position(of: "price_minor"), try columns.position(of: "created_at"))
+        let (category, neighbourhood, thumb) = (try columns.position(of: "category"), try columns.position(of: "neighbourhood"),
+                                                try columns.position(of: "thumb"))
         var byID: [Int64: SearchHit] = [:]
+        byID.reserveCapacity(rows.count)
         for row in rows {
-            let thumb = try row.decode("thumb", as: [UInt8]?.self)
-            let hit = SearchHit(id: try row.decode("id"), title: try row.decode("title"), priceMinor: try row.decode("price_minor"),
+            let hit = SearchHit(id: try row.decode(id), title: try row.decode(title), priceMinor: try row.decode(price),
                                 currency: currency,
-                                category: try row.decode("category"), neighbourhood: try row.decode("neighbourhood"),
-                                createdAt: try row.decode("created_at"), thumbnail: thumb.map(SearchThumbnail.path))
+                                category: try row.decode(category), neighbourhood: try row.decode(neighbourhood),
+                                createdAt: try row.decode(created),
+                                thumbnail: try row.decode(thumb, as: [UInt8]?.self).map(PhotoFiles.url))
             byID[hit.id] = hit
         }
         return ids.compactMap { byID[$0] }

@@ -16,7 +16,7 @@ enum SearchPageJSON {
         string(page.city, &out)
         if let n = page.newPosts {
             out.appendUTF8(",\"new_posts\":")
-            out.appendUTF8(String(n))
+            out.appendDecimal(n)
         }
         if let cursor = page.nextCursor {
             out.appendUTF8(",\"next_cursor\":")
@@ -39,14 +39,14 @@ enum SearchPageJSON {
         out.appendUTF8(",\"currency\":")
         string(hit.currency.code, &out)
         out.appendUTF8(",\"id\":")
-        out.appendUTF8(String(hit.id))
+        out.appendDecimal(Int(hit.id))
         if let n = hit.neighbourhood {
             out.appendUTF8(",\"neighbourhood\":")
             string(n, &out)
         }
         if let price = hit.priceMinor {
             out.appendUTF8(",\"price_minor\":")
-            out.appendUTF8(String(price))
+            out.appendDecimal(Int(price))
         }
         if let thumbnail = hit.thumbnail {
             out.appendUTF8(",\"thumbnail\":")
@@ -59,7 +59,6 @@ enum SearchPageJSON {
 
     /// A JSON string: `"` and `\` escaped, the control characters as short escapes or `\u00XX`.
     static func string(_ s: String, _ out: inout [UInt8]) {
-        let hex = Array("0123456789abcdef".utf8)
         out.append(UInt8(ascii: "\""))
         var s = s
         s.withUTF8 { bytes in
@@ -77,8 +76,8 @@ enum SearchPageJSON {
                 case 0x09: out.appendUTF8("\\t")
                 default:
                     out.appendUTF8("\\u00")
-                    out.append(hex[Int(c >> 4)])
-                    out.append(hex[Int(c & 0xF)])
+                    out.append(Crypto.hexDigits[Int(c >> 4)])
+                    out.append(Crypto.hexDigits[Int(c & 0xF)])
                 }
             }
             out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start...]))
@@ -88,27 +87,8 @@ enum SearchPageJSON {
 
     /// `"2026-11-30T11:04:09Z"`: the date in UTC, its fraction of a second dropped.
     static func date(_ date: Date, _ out: inout [UInt8]) {
-        let seconds = Int64(date.timeIntervalSince1970.rounded(.down))
-        let days = seconds >= 0 ? seconds / 86400 : (seconds - 86399) / 86400
-        let inDay = seconds - days * 86400
-        let (year, month, day) = MySQLTime.civil(days: Int(days))
-        func digits<N: BinaryInteger>(_ n: N, _ width: Int) {
-            let text = String(n)
-            for _ in text.utf8.count..<max(width, text.utf8.count) { out.append(UInt8(ascii: "0")) }
-            out.appendUTF8(text)
-        }
         out.append(UInt8(ascii: "\""))
-        digits(year, 4)
-        out.append(UInt8(ascii: "-"))
-        digits(month, 2)
-        out.append(UInt8(ascii: "-"))
-        digits(day, 2)
-        out.append(UInt8(ascii: "T"))
-        digits(inDay / 3600, 2)
-        out.append(UInt8(ascii: ":"))
-        digits(inDay / 60 % 60, 2)
-        out.append(UInt8(ascii: ":"))
-        digits(inDay % 60, 2)
-        out.appendUTF8("Z\"")
+        ISO8601Stamp.append(date, to: &out)
+        out.append(UInt8(ascii: "\""))
     }
 }

@@ -10,7 +10,7 @@ struct SearchPageView {
     let request: SearchRequest
     let catalog: SearchCatalog
     let page: SearchPage
-    let key: [UInt8]
+    let key: HMACSHA256
 
     func render(now: Date = Date()) -> HTML {
         let city = request.city
@@ -60,7 +60,7 @@ struct SearchPageView {
         } ?? ""
         let linkClass: HTML = hit.thumbnail == nil ? "row no-photo" : "row"
         let hood: HTML = hit.neighbourhood.map { "<span class=\"hood\">\($0)</span> · " } ?? ""
-        let stamp = hit.createdAt.ISO8601Format()
+        let stamp = ISO8601Stamp.string(hit.createdAt)
         return """
             <li class="post" id="p\(hit.id)" data-page="\(page)"><a class="\(linkClass)" href="/post/\(hit.id)">\(thumb)<span class="title">\(hit.title)</span> <span class="price">\(hit.currency.format(hit.priceMinor))</span>
             <span class="meta">\(hood)\(hit.category) · <time datetime="\(stamp)">\(Layout.age(hit.createdAt, now: now))</time></span></a></li>

@@ -27,7 +27,7 @@ public struct SearchRequest: Sendable {
 
     /// Reads the parameters of `items` (query string pairs). `catalog` resolves category and
     /// neighbourhood slugs; `key` checks the cursor.
-    public init(city: City, items: [(String, String)], catalog: SearchCatalog, key: [UInt8]) throws {
+    public init(city: City, items: [(String, String)], catalog: SearchCatalog, key: HMACSHA256) throws {
         var values: [String: String] = [:]
         for (name, value) in items where values[name] == nil { values[name] = value }
         func value(_ name: String) -> String? {

@@ -37,8 +37,8 @@ public struct SearchTermStats {
     }
 
     /// The hash a client is counted under (8 bytes of an HMAC of its address).
-    public static func client(_ address: String, key: [UInt8]) -> [UInt8] {
-        Array(Crypto.hmacSHA256(key: key, Array("search-term-client:\(address)".utf8)).prefix(8))
+    public static func client(_ address: String, key: HMACSHA256) -> [UInt8] {
+        Array(key.mac(Array("search-term-client:\(address)".utf8)).prefix(8))
     }
 
     /// Adds counted searches, each row `(minute, term, client, searches)` (`SearchTermBuffer`

@@ -3,16 +3,17 @@ import Foundation
 
 /// The site's few cryptographic primitives, on OpenSSL, in one place: random bytes for tokens
 /// and salts, SHA-256 (stored token hashes, photo content addresses, migration checksums),
-/// HMAC-SHA-256 (CSRF tokens, search cursors, the causal-read cookie), and a comparison that
-/// takes the same time whatever the inputs share (so a guess learns nothing from timing).
+/// and a comparison that takes the same time whatever the inputs share (so a guess learns nothing
+/// from timing). HMAC-SHA-256 is `HMACSHA256`: one prepared key per secret, held by the secret's
+/// owner (there is deliberately no one-shot form, so no key is prepared again per request).
 public enum Crypto {
-    /// `count` bytes from OpenSSL's CSPRNG; traps if it fails, since a site that cannot make
-    /// unpredictable tokens must not hand out any.
+    /// `count` bytes from OpenSSL's CSPRNG (through `RandomPool`); traps if it fails, since a
+    /// site that cannot make unpredictable tokens must not hand out any.
     public static func randomBytes(_ count: Int) -> [UInt8] {
-        var out = [UInt8](repeating: 0, count: count)
-        let rc = out.withUnsafeMutableBufferPointer { RAND_bytes($0.baseAddress, Int32(count)) }
-        precondition(rc == 1, "RAND_bytes failed")
-        return out
+        [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
+            RandomPool.shared.fill(UnsafeMutableRawBufferPointer(buffer))
+            initialized = count
+        }
     }
 
     /// A fresh 256-bit token, URL-safe base64 without padding (43 characters).
@@ -29,12 +30,6 @@ public enum Crypto {
         return out
     }
 
-    /// HMAC-SHA-256 of `data` under `key`; a key used on every request is better kept as an
-    /// `HMACSHA256`, which prepares it once.
-    public static func hmacSHA256(key: [UInt8], _ data: [UInt8]) -> [UInt8] {
-        HMACSHA256(key: key).mac(data)
-    }
-
     /// Constant-time equality (CRYPTO_memcmp); different lengths are simply unequal.
     public static func constantTimeEqual(_ a: [UInt8], _ b: [UInt8]) -> Bool {
         guard a.count == b.count else { return false }
@@ -43,16 +38,30 @@ public enum Crypto {
     }
 
     /// Lower-case hex: file names, URLs, photo ids, checksums.
+    /// Written straight into the string's storage: a page with photos writes a hash or two
+    /// per photo, a search page one per hit.
     public static func hex(_ bytes: [UInt8]) -> String {
-        let digits = Array("0123456789abcdef".utf8)
-        var out = [UInt8]()
-        out.reserveCapacity(bytes.count * 2)
-        for b in bytes {
-            out.append(digits[Int(b >> 4)])
-            out.append(digits[Int(b & 0x0F)])
+        guard !bytes.isEmpty else { return "" }
+        return String(unsafeUninitializedCapacity: bytes.count * 2) { out in
+            writeHex(bytes[...], into: out)
+            return bytes.count * 2
         }
-        return String(decoding: out, as: UTF8.self)
     }
+
+    /// The hex digits of `bytes` into the first `2 * bytes.count` bytes of `out`.
+    static func writeHex(_ bytes: ArraySlice<UInt8>, into out: UnsafeMutableBufferPointer<UInt8>) {
+        hexDigits.withUnsafeBufferPointer { digits in
+            var o = 0
+            for b in bytes {
+                out[o] = digits[Int(b >> 4)]
+                out[o + 1] = digits[Int(b & 0x0F)]
+                o += 2
+            }
+        }
+    }
+
+    /// The lower-case hex digits, by value.
+    static let hexDigits = Array("0123456789abcdef".utf8)
 
     /// A SHA-256 digest from its 64 hex digits, or nil for anything else (user input: photo ids).
     public static func sha256(hex text: String) -> [UInt8]? {
@@ -84,19 +93,36 @@ public enum Crypto {
 public enum Base64URL {
     static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8)
 
-    /// Straight from the bytes: a CSRF token or two are encoded on most page views, and going
-    /// through Foundation's base64 and three string replacements was a tenth of a cached post page.
+    /// Straight from the bytes into the string's own storage: a CSRF token or two are encoded on
+    /// most page views (going through Foundation's base64 and three string replacements was a
+    /// tenth of a cached post page, and appending to an array character by character a fiftieth).
     public static func encode(_ bytes: [UInt8]) -> String {
-        var out = [UInt8]()
-        out.reserveCapacity((bytes.count * 4 + 2) / 3)
-        var i = 0
-        while i < bytes.count {
-            let rest = bytes.count - i
-            let n = UInt32(bytes[i]) << 16 | (rest > 1 ? UInt32(bytes[i + 1]) << 8 : 0) | (rest > 2 ? UInt32(bytes[i + 2]) : 0)
-            for k in 0..<min(4, rest + 1) { out.append(alphabet[Int(n >> (18 - 6 * UInt32(k)) & 63)]) }
-            i += 3
+        let length = (bytes.count * 4 + 2) / 3
+        guard length > 0 else { return "" }
+        return bytes.withUnsafeBufferPointer { input in
+            alphabet.withUnsafeBufferPointer { table in
+                String(unsafeUninitializedCapacity: length) { out in
+                    var i = 0, o = 0
+                    while i + 3 <= input.count {
+                        let n = UInt32(input[i]) << 16 | UInt32(input[i + 1]) << 8 | UInt32(input[i + 2])
+                        out[o] = table[Int(n >> 18)]
+                        out[o + 1] = table[Int(n >> 12 & 63)]
+                        out[o + 2] = table[Int(n >> 6 & 63)]
+                        out[o + 3] = table[Int(n & 63)]
+                        i += 3
+                        o += 4
+                    }
+                    if i < input.count {
+                        let second = i + 1 < input.count
+                        let n = UInt32(input[i]) << 16 | (second ? UInt32(input[i + 1]) << 8 : 0)
+                        out[o] = table[Int(n >> 18)]
+                        out[o + 1] = table[Int(n >> 12 & 63)]
+                        if second { out[o + 2] = table[Int(n >> 6 & 63)] }
+                    }
+                    return length
+                }
+            }
         }
-        return String(decoding: out, as: UTF8.self)
     }
 
     /// nil for anything that is not canonical unpadded base64url. Foundation ignores the unused

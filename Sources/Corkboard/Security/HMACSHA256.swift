@@ -6,6 +6,10 @@ import COpenSSL
 /// Each MAC starts from a copy of the prepared inner and outer states, so it hashes only the
 /// message and the inner digest.
 ///
+/// The site's only HMAC: whoever owns a secret keeps it prepared, once per process (the site's
+/// CSRF key in `AccountKeys`, the cursor key in `SearchConfig`, `CausalCookie`, `PhotoPeers`),
+/// or once per request for a secret that lives no longer (a session's CSRF secret).
+///
 /// Safe to share between threads: the prepared states are only read (copied) after `init`,
 /// and every `mac` works on contexts of its own.
 public final class HMACSHA256: @unchecked Sendable {

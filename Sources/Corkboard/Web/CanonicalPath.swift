@@ -26,6 +26,36 @@ enum CanonicalPath {
         return out
     }
 
+    /// Whether `path` is canonical on its face: `/` alone, or `/`-separated segments of only
+    /// unreserved characters (`A–Z a–z 0–9 - . _ ~`), none empty, `.` or `..`. Such a path's
+    /// segments are `plainSegments`, each its own canonical form (what `segments` would give).
+    static func isPlain(_ path: String) -> Bool {
+        var path = path
+        return path.withUTF8 { bytes in
+            guard bytes.first == UInt8(ascii: "/") else { return false }
+            if bytes.count == 1 { return true }
+            var segmentLength = 0
+            var dotsOnly = true
+            for b in bytes.dropFirst() {
+                if b == UInt8(ascii: "/") {
+                    if segmentLength == 0 || (dotsOnly && segmentLength <= 2) { return false }
+                    segmentLength = 0
+                    dotsOnly = true
+                    continue
+                }
+                guard isUnreserved(b) else { return false }
+                segmentLength += 1
+                if b != UInt8(ascii: ".") { dotsOnly = false }
+            }
+            return segmentLength > 0 && !(dotsOnly && segmentLength <= 2)
+        }
+    }
+
+    /// The segments of a path for which `isPlain` holds.
+    static func plainSegments(_ path: String) -> [String] {
+        path.utf8.split(separator: UInt8(ascii: "/")).map { String(Substring($0)) }
+    }
+
     /// `/` followed by the segments.
     static func join(_ segments: [String]) -> String { "/" + segments.joined(separator: "/") }
 

@@ -14,7 +14,8 @@ public struct CausalCookie: Sendable {
 
     /// `secret` is the `causal_cookie_secret` setting, the same on every host.
     public init(secret: String, maxAge: Int) {
-        key = HMACSHA256(key: Crypto.hmacSHA256(key: Array("corkboard-causal".utf8), Array(secret.utf8)))
+        // The cookie's own key, derived from the setting (so it is never the same as another use's).
+        key = HMACSHA256(key: HMACSHA256(key: Array("corkboard-causal".utf8)).mac(Array(secret.utf8)))
         self.maxAge = maxAge
     }
 

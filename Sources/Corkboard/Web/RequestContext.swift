@@ -10,7 +10,7 @@ public final class RequestContext {
     public let pathParameters: [String: String]
     public let app: CorkboardApp
     /// Per-request values that feature extensions compute once (e.g. the session's user).
-    public var storage: [String: Any] = [:]
+    public var storage = RequestStorage()
     /// Headers to add to whatever response this request ends with (e.g. Set-Cookie).
     public var responseHeaders: [(String, String)] = []
     /// The worker's logger with this request's id (nginx's `$request_id`, also in its access

@@ -67,35 +67,48 @@ public final class Router {
     }
 
     public func match(method: String, path: String) -> Match {
-        let parts = CanonicalPath.segments(path)
+        // Most paths are already canonical and plain (letters, digits, `-._~`, single slashes):
+        // their segments are the path's own, and only a literal matched in another case can
+        // make them another spelling, so they skip the normalisation and the rebuilt path.
+        let plain = CanonicalPath.isPlain(path)
+        let parts = plain ? CanonicalPath.plainSegments(path) : CanonicalPath.segments(path)
         // The route with the most literal segments wins; a route is only compared here (no
         // captures or spellings built for the ones that do not match: this runs per request).
-        var best: (index: Int, literals: Int)?
+        // Read once: each access to the class's stored arrays is an exclusivity check.
+        let routes = self.routes
+        var best: (index: Int, literals: Int, exact: Bool)?
         for index in byLength[parts.count] ?? [] {
             var literals = 0
             var ok = true
+            var exact = true
+            let segments = routes[index].segments
             for (i, part) in parts.enumerated() {
                 // Case-blind here only to find the route an other-case spelling meant.
-                guard case .literal(let l) = routes[index].segments[i] else { continue }
-                guard l == part || l.equalsIgnoringASCIICase(part) else { ok = false; break }
+                guard case .literal(let l) = segments[i] else { continue }
                 literals += 1
+                if l == part { continue }
+                guard l.equalsIgnoringASCIICase(part) else { ok = false; break }
+                exact = false
             }
-            if ok, best == nil || literals > best!.literals { best = (index, literals) }
+            if ok, best == nil || literals > best!.literals { best = (index, literals, exact) }
         }
         guard let best else { return .notFound }
         let route = routes[best.index]
         var captures: [String: String] = [:]
         var spelled: [String] = []
+        let spellingKnown = plain && best.exact
         for (segment, part) in zip(route.segments, parts) {
             switch segment {
-            case .literal(let l): spelled.append(l)
+            case .literal(let l): if !spellingKnown { spelled.append(l) }
             case .capture(let name):
                 captures[name] = part
-                spelled.append(part)
+                if !spellingKnown { spelled.append(part) }
             }
         }
-        let canonical = CanonicalPath.join(spelled)
-        if canonical != path { return .otherSpelling(canonical: canonical) }
+        if !spellingKnown {
+            let canonical = CanonicalPath.join(spelled)
+            if canonical != path { return .otherSpelling(canonical: canonical) }
+        }
         let lookup = method == "HEAD" ? "GET" : method
         if let handler = route.handlers[lookup] { return .found(handler, captures, pattern: route.pattern) }
         var allowed = route.handlers.keys.sorted()
