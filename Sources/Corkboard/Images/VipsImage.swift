@@ -10,15 +10,13 @@ final class VipsImage {
     private init(_ handle: UnsafeMutableRawPointer) { self.handle = handle }
     deinit { cb_vips_unref(handle) }
 
-    nonisolated(unsafe) private static var started = false
+    /// VIPS_INIT, run once per process however many threads ask at once (a static `let` is
+    /// initialised once, under Swift's lock): two threads starting libvips together crashed a
+    /// `swift test` run, whose tests run in parallel.
+    private static let started: Bool = cb_vips_start("corkboard") == 0
 
     /// VIPS_INIT on first use in this process; false when libvips could not start.
-    static func start() -> Bool {
-        if started { return true }
-        guard cb_vips_start("corkboard") == 0 else { return false }
-        started = true
-        return true
-    }
+    static func start() -> Bool { started }
 
     /// The last libvips error text (for the log), cleared.
     static func takeError() -> String {
