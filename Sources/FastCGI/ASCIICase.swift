@@ -12,6 +12,15 @@ extension String {
             }
         }
     }
+
+    /// A hash that is the same for any two strings `equalsIgnoringASCIICase` calls equal (FNV-1a
+    /// over the bytes with A–Z folded, started from `seed`): a table keyed by it finds a
+    /// literal from any case of its spelling without a lower-cased copy.
+    public func hashIgnoringASCIICase(seed: Int = 0) -> Int {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325 ^ UInt64(truncatingIfNeeded: seed)
+        for byte in utf8 { hash = (hash ^ UInt64(asciiLower(byte))) &* 0x100_0000_01b3 }
+        return Int(truncatingIfNeeded: hash)
+    }
 }
 
 /// `byte` with A–Z folded to a–z; every other byte (UTF-8 continuation bytes included) as it is.

@@ -48,6 +48,34 @@ import Testing
         #expect(allowed == ["GET", "POST", "HEAD"])
     }
 
+    /// Routes with as many literals tie; the one registered first wins, whether it starts with
+    /// a literal or a capture (the router keeps the two kinds in separate lists).
+    @Test func aTieGoesToTheRouteRegisteredFirst() {
+        for captureFirst in [true, false] {
+            let r = Router()
+            let search: RouteHandler = { _ in FastCGIResponse(status: 200, body: []) }
+            if captureFirst { r.get("/:city/search", search) }
+            r.get("/post/:id") { _ in FastCGIResponse(status: 200, body: []) }
+            if !captureFirst { r.get("/:city/search", search) }
+            guard case .found(_, _, let pattern) = r.match(method: "GET", path: "/post/search") else {
+                Issue.record("no match"); return
+            }
+            #expect(pattern == (captureFirst ? "/:city/search" : "/post/:id"))
+        }
+    }
+
+    /// A first segment in another case finds its literal route (to be sent to its spelling);
+    /// one the hash table has never seen is not taken for it.
+    @Test func theFirstSegmentIsFoundInAnyCase() {
+        #expect("Post".hashIgnoringASCIICase(seed: 2) == "post".hashIgnoringASCIICase(seed: 2))
+        #expect("post".hashIgnoringASCIICase(seed: 2) != "post".hashIgnoringASCIICase(seed: 3))
+        #expect(canonical("/Post/7") == "/post/7")
+        guard case .found(_, let captures, _) = router().match(method: "GET", path: "/posts") else {
+            Issue.record("no match"); return
+        }
+        #expect(captures == ["city": "posts"])
+    }
+
     @Test func headIsServedByGet() {
         if case .found = router().match(method: "HEAD", path: "/") {} else { Issue.record("HEAD / should match GET") }
     }

@@ -53,7 +53,20 @@ enum CanonicalPath {
 
     /// The segments of a path for which `isPlain` holds.
     static func plainSegments(_ path: String) -> [String] {
-        path.utf8.split(separator: UInt8(ascii: "/")).map { String(Substring($0)) }
+        var path = path
+        return path.withUTF8 { bytes in
+            // One pass, each segment made straight from its bytes (a split, then a map over
+            // its slices, made two arrays per request).
+            var segments: [String] = []
+            guard bytes.count > 1 else { return segments }
+            segments.reserveCapacity(4)
+            var start = 1
+            for i in 1...bytes.count where i == bytes.count || bytes[i] == UInt8(ascii: "/") {
+                if i > start { segments.append(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<i]), as: UTF8.self)) }
+                start = i + 1
+            }
+            return segments
+        }
     }
 
     /// `/` followed by the segments.

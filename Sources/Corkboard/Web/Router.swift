@@ -21,9 +21,12 @@ public final class Router {
         case capture(String)
     }
     private var routes: [Route] = []
-    /// The indices of `routes` by their number of segments: a request is only compared with
-    /// the routes of its own length.
-    private var byLength: [Int: [Int]] = [:]
+    /// The indices of `routes` (ascending) that a request can match, by its number of segments
+    /// and its first segment: the routes of that length whose first segment is that literal
+    /// (in any ASCII case, keyed by `Self.key`), and those of that length that capture it. A
+    /// post page is compared with three routes instead of every route of two segments.
+    private var byFirst: [Int: [Int]] = [:]
+    private var captureFirst: [Int: [Int]] = [:]
 
     public init() {}
 
@@ -32,7 +35,11 @@ public final class Router {
         if let i = routes.firstIndex(where: { $0.segments == segments }) {
             routes[i].handlers[method] = handler
         } else {
-            byLength[segments.count, default: []].append(routes.count)
+            if case .literal(let first) = segments.first {
+                byFirst[Self.key(count: segments.count, first: first), default: []].append(routes.count)
+            } else {
+                captureFirst[segments.count, default: []].append(routes.count)
+            }
             routes.append(Route(segments: segments, pattern: pattern, handlers: [method: handler]))
         }
     }
@@ -77,9 +84,8 @@ public final class Router {
         // Read once: each access to the class's stored arrays is an exclusivity check.
         let routes = self.routes
         var best: (index: Int, literals: Int, exact: Bool)?
-        for index in byLength[parts.count] ?? [] {
+        func compare(_ index: Int) {
             var literals = 0
-            var ok = true
             var exact = true
             let segments = routes[index].segments
             for (i, part) in parts.enumerated() {
@@ -87,11 +93,16 @@ public final class Router {
                 guard case .literal(let l) = segments[i] else { continue }
                 literals += 1
                 if l == part { continue }
-                guard l.equalsIgnoringASCIICase(part) else { ok = false; break }
+                guard l.equalsIgnoringASCIICase(part) else { return }
                 exact = false
             }
-            if ok, best == nil || literals > best!.literals { best = (index, literals, exact) }
+            // On a tie the route registered first wins (each list is in that order).
+            if best == nil || literals > best!.literals || (literals == best!.literals && index < best!.index) {
+                best = (index, literals, exact)
+            }
         }
+        for index in byFirst[Self.key(count: parts.count, first: parts.first ?? "")] ?? [] { compare(index) }
+        for index in captureFirst[parts.count] ?? [] { compare(index) }
         guard let best else { return .notFound }
         let route = routes[best.index]
         var captures: [String: String] = [:]
@@ -114,6 +125,12 @@ public final class Router {
         var allowed = route.handlers.keys.sorted()
         if allowed.contains("GET") { allowed.append("HEAD") }
         return .methodNotAllowed(allowed: allowed, pattern: route.pattern)
+    }
+
+    /// The bucket of a route or request: its number of segments and its first segment in any
+    /// ASCII case. A collision only adds candidates, which are compared in full.
+    static func key(count: Int, first: String) -> Int {
+        first.hashIgnoringASCIICase(seed: count)
     }
 
     static func split(_ path: String) -> [String] {
