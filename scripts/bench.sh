@@ -96,9 +96,11 @@ sql -N -B -e "SELECT c.slug, COUNT(*) FROM posts p JOIN cities c ON c.id = p.cit
     paste -sd' ' | sed 's/^/posts per city: /'
 
 # --- what the rows ask for ---
-read -r first_id big_count <<<"$(sql -N -B -e "SELECT MIN(p.id), COUNT(*) FROM posts p JOIN cities c ON c.id = p.city_id
-    WHERE c.slug = 'metropolis' AND p.user_id = (SELECT id FROM users WHERE email = 'bench-poster@corkboard.invalid')")"
-post="/post/$((first_id + 4242))"
+mix_dir="$CB_RUN_DIR/mix"
+mkdir -p "$mix_dir"
+corpus_visible_ids "$mix_dir/ids"
+big_count="$(wc -l <"$mix_dir/ids")"
+post="/post/$(sed -n 4243p "$mix_dir/ids")"
 api_json() { get "$1" | python3 -c 'import json,sys; print(json.load(sys.stdin).get("next_cursor") or "")'; }
 cursor_after() { # CITY PAGES [QUERY]: the cursor of page PAGES+1
     local cursor="" i
@@ -130,8 +132,6 @@ done
 measure "search 100k: Korean '자전거'" "/api/search?city=hanseong&q=$korean"
 
 # --- the mixed load ---
-mix_dir="$CB_RUN_DIR/mix"
-mkdir -p "$mix_dir"
 {
     printf 'first\t/metropolis\n'
     for c in $categories; do printf 'first\t/metropolis/search?category=%s\n' "$c"; done
@@ -162,18 +162,18 @@ cache_counts() { # hits misses, from the pool's /status (cgi-fcgi straight to th
         python3 -c 'import json,sys; c=json.load(sys.stdin)["database"]["cache"]; print(c["hits"], c["misses"])'
 }
 echo
-echo "mixed load (${MIXED_DURATION}, posting about once a second): $big_count posts from id $first_id"
+echo "mixed load (${MIXED_DURATION}, posting about once a second): over the $big_count posts viewers still see"
 pool_with CORKBOARD_REQUEST_TIMEOUT=30
 # Five seconds of the same mix first: the workers' caches are not measured from empty.
 wrk -t"$THREADS" -c"$CONNECTIONS" -d5s -s scripts/bench/mixed.lua "$CB_HTTPS_URL" -- \
-    "$first_id" "$big_count" "$mix_dir/listings" "$mix_dir/searches" 7 >/dev/null
+    "$mix_dir/ids" "$mix_dir/listings" "$mix_dir/searches" 7 >/dev/null
 read -r hits0 misses0 <<<"$(cache_counts)"
 var/venv/bin/python scripts/bench/posters.py "$CB_HTTPS_URL" "$CB_CA_FILE" var/bench/posters.tsv metropolis \
     "${MIXED_DURATION%s}" $categories >"$mix_dir/posters.out" 2>&1 &
 posters_pid=$!
 log_from=$(( $(stat -c %s "$CB_LOG_DIR/pool.log") + 1 ))
 out="$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"$MIXED_DURATION" --latency -s scripts/bench/mixed.lua "$CB_HTTPS_URL" -- \
-    "$first_id" "$big_count" "$mix_dir/listings" "$mix_dir/searches")"
+    "$mix_dir/ids" "$mix_dir/listings" "$mix_dir/searches")"
 wait "$posters_pid" || true
 # Where the tail comes from: the workers' own time per route during the mix (the request log),
 # beside wrk's, which adds the wait for a free worker and the box's scheduling.

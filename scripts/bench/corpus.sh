@@ -7,7 +7,8 @@
 # (their tokens in var/bench/posters.tsv). The data is kept between runs: only the first load
 # takes long (it says so), and `BENCH_LOAD_ONLY=1 scripts/bench.sh` does just that part.
 #
-# Defines: corpus_start (the stack, loaded), sql (a client on the primary), corpus_rare_word.
+# Defines: corpus_start (the stack, loaded), sql (a client on the primary), corpus_rare_word,
+# corpus_visible_ids.
 
 export CB_STACK=bench
 export CB_DB_BUFFER_POOL="${CB_DB_BUFFER_POOL:-3G}"
@@ -27,6 +28,16 @@ while True:
     out += c[n % len(c)]; n //= len(c); out += v[n % len(v)]; n //= len(v)
     if n == 0: break
 print(out + "x")'
+}
+
+# corpus_visible_ids FILE: the big city's bench posts that viewers still see, one id per line
+# (the corpus spreads them over the 7 days when it is loaded, so the oldest leave the window as it
+# ages; ten minutes of margin keep a post from expiring during the run).
+corpus_visible_ids() {
+    sql -N -B -e "SELECT p.id FROM posts p JOIN cities c ON c.id = p.city_id
+        WHERE c.slug = 'metropolis' AND p.user_id = (SELECT id FROM users WHERE email = 'bench-poster@corkboard.invalid')
+        AND p.created_at > NOW() - INTERVAL 7 DAY + INTERVAL 10 MINUTE AND p.deleted_at IS NULL AND p.hidden_at IS NULL
+        ORDER BY p.id" >"$1"
 }
 
 # corpus_fresh: 0 when the loaded corpus can be used as it is, 1 when it must be loaded again.

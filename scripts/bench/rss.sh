@@ -20,10 +20,9 @@ trap 'scripts/stack.sh stop >/dev/null 2>&1 || true' EXIT
 source var/bench/stack.env
 scripts/stack.sh pool-stop >/dev/null
 CORKBOARD_WORKERS=1 CORKBOARD_MAX_REQUESTS=$((TOTAL + 100000)) CORKBOARD_REQUEST_TIMEOUT=30 scripts/stack.sh pool-start >/dev/null
-read -r first_id count <<<"$(sql -N -B -e "SELECT MIN(p.id), COUNT(*) FROM posts p JOIN cities c ON c.id = p.city_id
-    WHERE c.slug = 'metropolis' AND p.user_id = (SELECT id FROM users WHERE email = 'bench-poster@corkboard.invalid')")"
 dir="$CB_RUN_DIR/rss"
 mkdir -p "$dir"
+corpus_visible_ids "$dir/ids"
 printf 'first\t/metropolis\n' >"$dir/listings"
 for c in $(sql -N -B -e "SELECT slug FROM categories"); do printf 'first\t/metropolis/search?category=%s\n' "$c"; done >>"$dir/listings"
 printf '/metropolis/search?q=%s\n' bike sofa table lamp phone "vintage+lamp" "office+chair" >"$dir/searches"
@@ -32,7 +31,7 @@ echo "one worker (pid $worker), mixed load, RSS and PSS every $STEP requests up 
 done_requests=0
 next=$STEP
 while (( done_requests < TOTAL )); do
-    n="$(wrk -t2 -c8 -d10s -s scripts/bench/mixed.lua "$CB_HTTPS_URL" -- "$first_id" "$count" "$dir/listings" "$dir/searches" "$RANDOM" |
+    n="$(wrk -t2 -c8 -d10s -s scripts/bench/mixed.lua "$CB_HTTPS_URL" -- "$dir/ids" "$dir/listings" "$dir/searches" "$RANDOM" |
         awk '/requests in/ {print $1}')"
     done_requests=$((done_requests + n))
     if (( done_requests >= next )); then
