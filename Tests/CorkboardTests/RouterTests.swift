@@ -174,6 +174,13 @@ import Testing
         #expect(literal.text == "<br>")
     }
 
+    /// Whole numbers of any type are written as their decimal digits; one that does not fit an
+    /// `Int` takes the general path.
+    @Test func wholeNumbersAreTheirDigits() {
+        let html: HTML = "\(0) \(-5) \(Int64(9_007_199_254_740_993)) \(UInt8(7)) \(UInt64.max) \(Int.min)"
+        #expect(html.text == "0 -5 9007199254740993 7 18446744073709551615 -9223372036854775808")
+    }
+
     @Test func booleanAttributes() {
         let on: HTML = "<option value=\"a\"\(.attribute("selected", if: true))>A</option>"
         let off: HTML = "<input type=\"checkbox\"\(.attribute("checked", if: false))>"

@@ -34,7 +34,11 @@ public struct HTML: ExpressibleByStringInterpolation, Sendable, CustomStringConv
         public mutating func appendInterpolation(_ value: HTML) { bytes += value.bytes }
         public mutating func appendInterpolation(_ values: [HTML]) { for v in values { bytes += v.bytes } }
         public mutating func appendInterpolation(_ value: String) { HTML.escape(value, into: &bytes) }
-        public mutating func appendInterpolation<T: BinaryInteger>(_ value: T) { bytes.appendUTF8(String(value)) }
+        public mutating func appendInterpolation<T: BinaryInteger>(_ value: T) {
+            // Digits straight into the bytes: `String(value)` goes through the generic radix
+            // conversion (a sixth of a gallery's rendering).
+            if let n = Int(exactly: value) { bytes.appendDecimal(n) } else { bytes.appendUTF8(String(value)) }
+        }
         public mutating func appendInterpolation(_ value: String?) { if let value { HTML.escape(value, into: &bytes) } }
     }
 
@@ -56,7 +60,8 @@ public struct HTML: ExpressibleByStringInterpolation, Sendable, CustomStringConv
     public static func escape(_ s: String, into out: inout [UInt8]) {
         var s = s
         s.withUTF8 { input in
-            out.reserveCapacity(out.count + input.count)
+            // No `reserveCapacity` here: it grows to exactly what is asked, so a page escaping
+            // value after value into one buffer copied it whole each time; appends double it.
             var start = 0
             for (i, c) in input.enumerated() {
                 let entity: StaticString
