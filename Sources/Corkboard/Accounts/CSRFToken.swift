@@ -1,3 +1,5 @@
+import FastCGI
+
 /// CSRF tokens for HTML forms. A logged-in form carries HMAC(session's csrf_secret, "form");
 /// an anonymous one (log-in, sign-up, reset) carries HMAC(site key, the `__Host-csrf` cookie).
 /// A cross-site page can make the browser send our cookies but can neither read them nor
@@ -15,8 +17,13 @@ public enum CSRFToken {
 
     /// The same with the site key already prepared (`AccountKeys.siteCSRFMAC`).
     public static func forAnonymous(site: HMACSHA256, cookie: String) -> String {
-        Base64URL.encode(site.mac(Array("anonymous form ".utf8) + Array(cookie.utf8)))
+        var message = anonymousPrefix
+        message.appendUTF8(cookie)
+        return Base64URL.encode(site.mac(message))
     }
+
+    /// What an anonymous token's MAC covers before the cookie (one array per token, not three).
+    private static let anonymousPrefix = Array("anonymous form ".utf8)
 
     /// Constant-time check of a submitted token against the expected one.
     public static func matches(_ submitted: String, expected: String) -> Bool {
