@@ -26,7 +26,7 @@ public struct HTML: ExpressibleByStringInterpolation, Sendable, CustomStringConv
     public struct Interpolation: StringInterpolationProtocol {
         var bytes: [UInt8] = []
         public init(literalCapacity: Int, interpolationCount: Int) {
-            bytes.reserveCapacity(literalCapacity + interpolationCount * 16)
+            bytes.reserveCapacity(literalCapacity + interpolationCount * 48)
         }
         public mutating func appendLiteral(_ literal: StaticString) {
             literal.withUTF8Buffer { bytes.append(contentsOf: $0) }
