@@ -24,6 +24,15 @@ import Testing
         #expect(Currency(code: "KWD")!.format(12_345) == "KWD 12.345")
         #expect(Currency(code: "CHF")!.format(1000) == "CHF 10")
         #expect(Currency.usd.format(nil) == "free")
+        // Signs, the whole range and every group boundary (the bytes version writes each digit).
+        #expect(Currency.usd.format(-1250) == "-$12.50")
+        #expect(Currency.krw.format(Int64.min) == "-₩9,223,372,036,854,775,808")
+        #expect(Currency.krw.format(Int64.max, .input) == "9223372036854775807")
+        #expect(Currency.krw.format(999) == "₩999")
+        #expect(Currency.krw.format(1000) == "₩1,000")
+        #expect(Currency.krw.format(100_000) == "₩100,000")
+        #expect(Currency.krw.format(1_000_000) == "₩1,000,000")
+        #expect(Currency.eur.format(1) == "€0.01")
     }
 
     @Test func inputStyleHasNoSymbolOrGrouping() {
