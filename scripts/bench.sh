@@ -250,5 +250,6 @@ if (( CALLGRIND_REQUESTS > 0 )); then
     BARE_BIN="$bare_bin" CB_BIN="$CB_RUN_DIR/corkboard-nodebug" CB_CONFIG="$CB_CONFIG" python3 scripts/bench/callgrind.py "$CB_RUN_DIR/callgrind" \
         "$CALLGRIND_REQUESTS" "bare=bare:$post_bytes" "post-cached=$post" \
         "post-uncached=$post@CORKBOARD_HOT_CACHE_ENTRIES=0" "search=/metropolis/search?q=vintage+lamp@CORKBOARD_LIST_CACHE_MS=0" \
-        "listing-cached=/metropolis"
+        "listing-cached=/metropolis" "api-search-rare=/api/search?city=metropolis&q=$rare@CORKBOARD_LIST_CACHE_MS=0" \
+        "api-search-korean=/api/search?city=hanseong&q=$korean@CORKBOARD_LIST_CACHE_MS=0"
 fi
