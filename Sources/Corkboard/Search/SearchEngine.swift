@@ -24,8 +24,9 @@ public struct SearchPage: Sendable {
     public var newPosts: Int?
 }
 
-/// Runs list requests: picks the driving term, walks pages in index order, then reads the
-/// shown posts by primary key. Reads only (the router may send them to a replica).
+/// Runs list requests: picks the driving term, then walks pages in index order, each page
+/// joined to the shown posts by primary key in the same statement. Reads only (the router may
+/// send them to a replica).
 public struct SearchEngine {
     let database: Database
     let pageSize: Int
@@ -50,13 +51,17 @@ public struct SearchEngine {
         let walkStart = request.cursor.map { Date(microseconds: $0.walkStart) } ?? now
         let plan = SearchPlan(request: request, driver: try driver(for: request, since: since), since: since, walkStart: walkStart)
 
-        var keys: [(id: Int64, created: Date, price: Int64?, phase: UInt8)] = []
+        // Every key the walk took counts for the page and the cursor, shown or not.
+        var taken = 0
+        var last: (id: Int64, created: Date, price: Int64?, phase: UInt8)?
+        var hits: [SearchHit] = []
+        hits.reserveCapacity(pageSize)
         // Price orders walk the priced posts, then (without a price filter) the unpriced ones.
         let phases: [UInt8] = request.sort.isPrice && request.minPrice == nil && request.maxPrice == nil ? [0, 1] : [0]
         var more = false
         var nextPhaseStart: UInt8?
         for phase in phases where phase >= (request.cursor?.phase ?? 0) {
-            let want = pageSize - keys.count
+            let want = pageSize - taken
             guard want > 0 else {
                 // The page filled up exactly at the end of the previous phase.
                 if try !database.read(plan.page(phase: phase, after: nil, limit: 1)).isEmpty {
@@ -65,17 +70,23 @@ public struct SearchEngine {
                 }
                 break
             }
-            let rows = try database.read(plan.page(phase: phase, after: request.cursor, limit: want + 1))
-            for row in rows.prefix(want) {
-                keys.append((try row.decode("id"), try row.decode("created_at"), try row.decode("price_minor"), phase))
+            let rows = try database.read(plan.shown(phase: phase, after: request.cursor, limit: want + 1))
+            if let description = rows.first?.rowDescription {
+                let columns = try SearchPageColumns(description)
+                for row in rows.prefix(want) {
+                    let (key, hit) = try columns.decode(row, currency: request.city.currency)
+                    last = (key.id, key.created, key.price, phase)
+                    if let hit { hits.append(hit) }
+                }
             }
+            taken += min(rows.count, want)
             if rows.count > want {
                 more = true
                 break
             }
         }
         var next: SearchCursor?
-        if more, let last = keys.last {
+        if more, let last {
             let fingerprint = request.fingerprint
             if let phase = nextPhaseStart {
                 next = SearchCursor(phase: phase, walkStart: walkStart.microseconds, key: 0, postID: Int64.max,
@@ -86,7 +97,7 @@ public struct SearchEngine {
                                     fingerprint: fingerprint, sort: request.sort)
             }
         }
-        var page = SearchPage(hits: try details(keys.map(\.id), currency: request.city.currency), next: next)
+        var page = SearchPage(hits: hits, next: next)
         if request.cursor != nil {
             let row = try database.read(plan.newer(than: walkStart, cap: 100)).first
             page.newPosts = Int(try row?.decode("n", as: Int64.self) ?? 0)
@@ -121,34 +132,5 @@ public struct SearchEngine {
             if counts.indices.contains(i) { counts[i] = try row.decode("n", as: Int64.self) }
         }
         return counts
-    }
-
-    /// The shown posts, in the order of `ids`; deleted and hidden ones drop out. Their prices are in
-    /// `currency`, the city's.
-    func details(_ ids: [Int64], currency: Currency) throws -> [SearchHit] {
-        guard !ids.isEmpty else { return [] }
-        let rows = try database.read("""
-            SELECT p.id, p.title, p.price_minor, p.created_at, c.name AS category, n.name AS neighbourhood,
-                   (SELECT i.thumb_sha256 FROM post_images i WHERE i.post_id = p.id ORDER BY i.position LIMIT 1) AS thumb
-            FROM posts p JOIN categories c ON c.id = p.category_id LEFT JOIN neighbourhoods n ON n.id = p.neighbourhood_id
-            WHERE p.id IN \(SQL.list(ids)) AND p.deleted_at IS NULL AND p.hidden_at IS NULL
-            """)
-        guard let columns = rows.first?.rowDescription else { return [] }
-        // By position, each looked up once: a page decodes 25 rows of seven columns.
-        let (id, title, price, created) = (try columns.position(of: "id"), try columns.position(of: "title"),
-                                           try columns.position(of: "price_minor"), try columns.position(of: "created_at"))
-        let (category, neighbourhood, thumb) = (try columns.position(of: "category"), try columns.position(of: "neighbourhood"),
-                                                try columns.position(of: "thumb"))
-        var byID: [Int64: SearchHit] = [:]
-        byID.reserveCapacity(rows.count)
-        for row in rows {
-            let hit = SearchHit(id: try row.decode(id), title: try row.decode(title), priceMinor: try row.decode(price),
-                                currency: currency,
-                                category: try row.decode(category), neighbourhood: try row.decode(neighbourhood),
-                                createdAt: try row.decode(created),
-                                thumbnail: try row.decode(thumb, as: [UInt8]?.self).map(PhotoFiles.url))
-            byID[hit.id] = hit
-        }
-        return ids.compactMap { byID[$0] }
     }
 }

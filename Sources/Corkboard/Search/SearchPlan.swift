@@ -68,34 +68,50 @@ struct SearchPlan {
 
     /// The page query: keys of up to `limit` posts after `cursor` in this order and phase.
     func page(phase: UInt8, after cursor: SearchCursor?, limit: Int) -> SQL {
-        let price: UInt8? = request.sort.isPrice ? phase : nil
-        var sql: SQL = "SELECT \(id) AS id, k.created_at, k.price_minor " + source(phase: price)
-        let ts = walkStart
-        sql += " AND k.created_at <= \(ts)"
-        let after = cursor.flatMap { $0.phase == phase ? $0 : nil }
-        switch (request.sort, phase) {
-        case (.newest, _), (.oldest, _):
-            let newest = request.sort == .newest
-            if let c = after {
+        var sql: SQL = "SELECT \(id) AS id, k.created_at, k.price_minor " + source(phase: request.sort.isPrice ? phase : nil)
+        sql += " AND k.created_at <= \(walkStart)"
+        if let c = cursor, c.phase == phase {
+            switch (request.sort, phase) {
+            case (.newest, _):
                 let at = Date(microseconds: c.key)
-                sql += newest
-                    ? " AND (k.created_at < \(at) OR (k.created_at = \(at) AND \(id) < \(c.postID)))"
-                    : " AND (k.created_at > \(at) OR (k.created_at = \(at) AND \(id) > \(c.postID)))"
+                sql += " AND (k.created_at < \(at) OR (k.created_at = \(at) AND \(id) < \(c.postID)))"
+            case (.oldest, _):
+                let at = Date(microseconds: c.key)
+                sql += " AND (k.created_at > \(at) OR (k.created_at = \(at) AND \(id) > \(c.postID)))"
+            case (.priceUp, 0): sql += " AND (k.price_minor > \(c.key) OR (k.price_minor = \(c.key) AND \(id) > \(c.postID)))"
+            case (_, 0): sql += " AND (k.price_minor < \(c.key) OR (k.price_minor = \(c.key) AND \(id) < \(c.postID)))"
+            default: sql += " AND \(id) < \(c.postID)"
             }
-            sql += newest ? " ORDER BY k.created_at DESC, \(id) DESC" : " ORDER BY k.created_at ASC, \(id) ASC"
-        case (_, 0):
-            let up = request.sort == .priceUp
-            if let c = after {
-                sql += up
-                    ? " AND (k.price_minor > \(c.key) OR (k.price_minor = \(c.key) AND \(id) > \(c.postID)))"
-                    : " AND (k.price_minor < \(c.key) OR (k.price_minor = \(c.key) AND \(id) < \(c.postID)))"
-            }
-            sql += up ? " ORDER BY k.price_minor ASC, \(id) ASC" : " ORDER BY k.price_minor DESC, \(id) DESC"
-        default:
-            if let c = after { sql += " AND \(id) < \(c.postID)" }
-            sql += " ORDER BY \(id) DESC"
         }
-        return sql + " LIMIT \(limit)"
+        return sql + " ORDER BY " + order(phase: phase, created: "k.created_at", price: "k.price_minor", id: id) + " LIMIT \(limit)"
+    }
+
+    /// The page query and what a list shows of each post, in one statement (one round trip):
+    /// the keys page as a derived table (its index walk and LIMIT untouched), each key joined
+    /// by primary key to its post. A key whose post was deleted or hidden since it was indexed
+    /// stays, with a NULL `post_id`: it is not shown but still moves the cursor. Same order as
+    /// `page`.
+    func shown(phase: UInt8, after cursor: SearchCursor?, limit: Int) -> SQL {
+        """
+        SELECT g.id, g.created_at, g.price_minor, p.id AS post_id, p.title, p.price_minor AS post_price,
+               p.created_at AS post_created, c.name AS category, n.name AS neighbourhood,
+               (SELECT i.thumb_sha256 FROM post_images i WHERE i.post_id = p.id ORDER BY i.position LIMIT 1) AS thumb
+        FROM (\(page(phase: phase, after: cursor, limit: limit))) g
+        LEFT JOIN posts p ON p.id = g.id AND p.deleted_at IS NULL AND p.hidden_at IS NULL
+        LEFT JOIN categories c ON c.id = p.category_id LEFT JOIN neighbourhoods n ON n.id = p.neighbourhood_id
+        ORDER BY \(order(phase: phase, created: "g.created_at", price: "g.price_minor", id: "g.id"))
+        """
+    }
+
+    /// The `ORDER BY` list of this request's order in `phase`, over the given key columns.
+    func order(phase: UInt8, created: SQL, price: SQL, id: SQL) -> SQL {
+        switch (request.sort, phase) {
+        case (.newest, _): "\(created) DESC, \(id) DESC"
+        case (.oldest, _): "\(created) ASC, \(id) ASC"
+        case (.priceUp, 0): "\(price) ASC, \(id) ASC"
+        case (_, 0): "\(price) DESC, \(id) DESC"
+        default: "\(id) DESC"
+        }
     }
 
     /// Counts (up to `cap`) matches posted after the walk began: the "N new posts" line.
