@@ -8,10 +8,16 @@ public struct FastCGIResponse {
     /// The HTTP status code.
     public var status: Int
     /// Headers in the order they will be sent (Content-Length is always computed from `body`).
-    public private(set) var headers: [(name: String, value: String)] = []
-    /// Each header's line as sent ("Name: value\r\n") when it was made ahead (a `CheckedHeader`:
-    /// the content type and the security headers of every page), else nil; one per header.
-    private var lines: [[UInt8]?] = []
+    public var headers: [(name: String, value: String)] { entries.map { ($0.name, $0.value) } }
+    /// The headers as kept: each with its line as sent ("Name: value\r\n") when it was made
+    /// ahead (a `CheckedHeader`: the content type and the security headers of every page).
+    private var entries: [Entry] = []
+
+    private struct Entry {
+        var name: String
+        var value: String
+        var line: [UInt8]?
+    }
     /// The body bytes.
     public var body: [UInt8]
 
@@ -21,8 +27,7 @@ public struct FastCGIResponse {
         self.body = body
         // A page gets about eight (its type, the security headers, a cookie or two): room made
         // once instead of growing each list three times.
-        headers.reserveCapacity(8)
-        lines.reserveCapacity(8)
+        entries.reserveCapacity(8)
     }
 
     /// A response with `status`, `headers` (validated) and `body`.
@@ -36,28 +41,23 @@ public struct FastCGIResponse {
     public mutating func setHeader(_ name: String, _ value: String) throws {
         try Self.validate(name, value)
         removeHeader(name)
-        headers.append((name, value))
-        lines.append(nil)
+        entries.append(Entry(name: name, value: value))
     }
 
     /// Adds a header, keeping others of the same name (e.g. several Set-Cookie).
     public mutating func addHeader(_ name: String, _ value: String) throws {
         try Self.validate(name, value)
-        headers.append((name, value))
-        lines.append(nil)
+        entries.append(Entry(name: name, value: value))
     }
 
     /// Removes every header called `name` (case-insensitive).
     public mutating func removeHeader(_ name: String) {
-        for i in headers.indices.reversed() where headers[i].name.equalsIgnoringASCIICase(name) {
-            headers.remove(at: i)
-            lines.remove(at: i)
-        }
+        entries.removeAll { $0.name.equalsIgnoringASCIICase(name) }
     }
 
     /// The first value of header `name` (case-insensitive).
     public func header(_ name: String) -> String? {
-        headers.first { $0.name.equalsIgnoringASCIICase(name) }?.value
+        entries.first { $0.name.equalsIgnoringASCIICase(name) }?.value
     }
 
     /// "Status: 200 OK\r\n", the headers, "Content-Length: N\r\n", then the blank line.
@@ -70,14 +70,14 @@ public struct FastCGIResponse {
         head.append(UInt8(ascii: " "))
         head.appendUTF8(Self.reasonPhrase(for: status))
         head.appendUTF8("\r\n")
-        for ((name, value), line) in zip(headers, lines) where !name.equalsIgnoringASCIICase("content-length") {
-            if let line {
+        for entry in entries where !entry.name.equalsIgnoringASCIICase("content-length") {
+            if let line = entry.line {
                 head += line
                 continue
             }
-            head.appendUTF8(name)
+            head.appendUTF8(entry.name)
             head.appendUTF8(": ")
-            head.appendUTF8(value)
+            head.appendUTF8(entry.value)
             head.appendUTF8("\r\n")
         }
         head.appendUTF8("Content-Length: ")
@@ -120,15 +120,13 @@ public struct FastCGIResponse {
 
     /// Adds a header known to be valid (constant names, generated values).
     mutating func appendTrusted(_ name: String, _ value: String) {
-        headers.append((name, value))
-        lines.append(nil)
+        entries.append(Entry(name: name, value: value))
     }
 
     /// Adds a header that was checked once when it was made (see `CheckedHeader`), without
     /// checking it again on every response, its line written once too.
     public mutating func addHeader(_ header: CheckedHeader) {
-        headers.append((header.name, header.value))
-        lines.append(header.line)
+        entries.append(Entry(name: header.name, value: header.value, line: header.line))
     }
 }
 
