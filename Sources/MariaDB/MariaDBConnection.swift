@@ -225,6 +225,14 @@ public final class MariaDBConnection {
                     throw f.error
                 }
                 if f.error.code == .client || f.error.code == .misuse { evict(sql.text) }
+                // The server re-prepared the statement after a schema change and its result
+                // has other columns than the prepared ones: nothing was read, so a statement
+                // that may run twice is prepared again (above, once evicted) and run again.
+                if f.error.errno == MariaDBError.newStatementMetadata && attempt == 1 && idempotent {
+                    logger.notice("statement re-prepared after its result changed shape",
+                                  metadata: ["server": "\(address)"])
+                    continue
+                }
                 noteFailure(f.error)
                 throw f.error
             }

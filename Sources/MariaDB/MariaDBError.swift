@@ -79,6 +79,10 @@ public struct MariaDBError: Error, Sendable, CustomStringConvertible, CustomDebu
         }
     }
 
+    /// CR_NEW_STMT_METADATA: a prepared statement's result no longer has the columns it was
+    /// prepared with (the table changed under it).
+    static let newStatementMetadata: UInt32 = 2057
+
     /// Whether this errno means the connection is gone (the statement may be lost with it).
     static func isConnectionLoss(_ errno: UInt32) -> Bool {
         switch errno {

@@ -85,6 +85,14 @@ import MariaDB
             let other = try c.query("SELECT b AS c, a FROM shape")
             #expect(other[0].columns == ["c", "a"] && other[0].rowDescription !== first[0].rowDescription)
             #expect(try other[0].decode("c", as: Int.self) == 2)
+            // A schema change that adds a column: the connection prepares the statement again
+            // (libmariadb fails its run with CR_NEW_STMT_METADATA) and its new columns get a
+            // new index (a kept one would read `b` where `c` now is).
+            try c.execute("ALTER TABLE shape ADD COLUMN c INT FIRST")
+            try c.execute("UPDATE shape SET c = \(9)")
+            let altered = try c.query("SELECT * FROM shape")
+            #expect(altered[0].columns == ["c", "a", "b"] && altered[0].rowDescription !== first[0].rowDescription)
+            #expect(try altered[0].decode("b", as: Int.self) == 2 && altered[0].decode("c", as: Int.self) == 9)
         }
     }
 
