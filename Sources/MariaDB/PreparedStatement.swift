@@ -22,6 +22,12 @@ final class PreparedStatement {
     /// The last result's column names with their index, reused while a run's names are the
     /// same (they change only when the server re-prepares after a schema change): building
     /// the index per run was a tenth of an uncached post page's reads.
+    ///
+    /// A limit of libmariadb: after a schema change that alters how many columns the result
+    /// has, `mysql_stmt_execute` fails with CR_NEW_STMT_METADATA and the connection prepares
+    /// the statement again; but when the count stays the same it keeps the names it was
+    /// prepared with (it refreshes only the types). So statements name their columns, never
+    /// `SELECT *`: a named column is renamed away only by failing on the server.
     private var description: RowDescription?
 
     init(mysql: UnsafeMutablePointer<MYSQL>, sql: String) throws(StatementFailure) {

@@ -34,6 +34,12 @@ public struct PurgeRun: Encodable, Sendable {
     public var lagWaitSeconds: Double
     public var error: String?
 
+    /// The columns `init(row:)` reads, for SELECTs (named, not `*`: see `PreparedStatement`).
+    static let columns: SQL = """
+        id, trigger_source, requested_by, host, pid, status, created_at, started_at, finished_at, cutoff,
+        posts, batches, files, sessions, tokens, login_failures, search_rows, lag_wait_ms, error
+        """
+
     init(row: Row) throws {
         id = try row.decode("id")
         triggerSource = Trigger(rawValue: try row.decode("trigger_source", as: String.self)) ?? .cli

@@ -18,12 +18,12 @@ public struct PurgeRuns {
 
     /// The run `id`, nil when there is none.
     public func find(_ id: Int64) throws -> PurgeRun? {
-        try database.readPrimary("SELECT * FROM purge_runs WHERE id = \(id)").first.map(PurgeRun.init(row:))
+        try database.readPrimary("SELECT \(PurgeRun.columns) FROM purge_runs WHERE id = \(id)").first.map(PurgeRun.init(row:))
     }
 
     /// The newest runs first.
     public func recent(limit: Int = 50) throws -> [PurgeRun] {
-        try database.readPrimary("SELECT * FROM purge_runs ORDER BY id DESC LIMIT \(limit)").map(PurgeRun.init(row:))
+        try database.readPrimary("SELECT \(PurgeRun.columns) FROM purge_runs ORDER BY id DESC LIMIT \(limit)").map(PurgeRun.init(row:))
     }
 
     /// The newest run that is still marked running, if any (the holder of the lock, or a dead one).
