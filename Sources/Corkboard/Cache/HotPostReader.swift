@@ -20,7 +20,7 @@ public enum HotPostReader {
         if !writer, let hit = cache.get(id) { return hit }
         let generation = cache.generation(of: id)
         let fromPrimary = cache.invalidatedRecently(id, within: refillWindow(database.config))
-        guard let post = try PostStore(database: database).visible(id: id, fromPrimary: fromPrimary) else { return nil }
+        guard let post = try PostStore(database: database).visible(id: id, fromPrimary: fromPrimary, cities: context.app.cities) else { return nil }
         let hot = render(post)
         if !writer { cache.put(id, hot, bytes: hot.bytes, generation: generation) }
         return hot

@@ -19,6 +19,8 @@ public final class CityCatalogCache {
     }
 
     private var entries: [String: Entry] = [:]
+    /// Each kept city's slug by id (post pages name their city by id).
+    private var slugs: [Int64: String] = [:]
     let clock: () -> Double
 
     public init(clock: @escaping () -> Double = Monotonic.seconds) {
@@ -33,10 +35,26 @@ public final class CityCatalogCache {
             entries[slug] = nil
             return nil
         }
+        return try keep(city, now: now, database: database)
+    }
+
+    /// The same for the city with id `id`; `refresh` reads it again even when kept.
+    public func city(id: Int64, database: Database, refresh: Bool = false) throws -> (city: City, catalog: SearchCatalog)? {
+        let now = clock()
+        if !refresh, let slug = slugs[id], let e = entries[slug], now < e.expires { return (e.city, e.catalog) }
+        guard let city = try CityStore(database: database).find(id: id) else { return nil }
+        return try keep(city, now: now, database: database)
+    }
+
+    private func keep(_ city: City, now: Double, database: Database) throws -> (city: City, catalog: SearchCatalog) {
         let catalog = try SearchCatalog.load(cityID: city.id, database: database)
         // Cities are few; still, a worker never keeps more than a few hundred.
-        if entries.count >= 512 { entries = entries.filter { now < $0.value.expires } }
-        entries[slug] = Entry(city: city, catalog: catalog, expires: now + Self.lifetime)
+        if entries.count >= 512 {
+            entries = entries.filter { now < $0.value.expires }
+            slugs = slugs.filter { entries[$0.value] != nil }
+        }
+        entries[city.slug] = Entry(city: city, catalog: catalog, expires: now + Self.lifetime)
+        slugs[city.id] = city.slug
         return (city, catalog)
     }
 }

@@ -15,6 +15,10 @@ public struct CityStore {
         try database.read("SELECT id, slug, name, time_zone, currency FROM cities WHERE slug = \(slug)").first.map(City.init(row:))
     }
 
+    public func find(id: Int64) throws -> City? {
+        try database.read("SELECT id, slug, name, time_zone, currency FROM cities WHERE id = \(id)").first.map(City.init(row:))
+    }
+
     /// Creates a city (or updates the one with that slug) with its neighbourhoods. The
     /// currency has no default: prices are stored in its minor unit, so guessing it would
     /// misread every price (the column refuses an insert without one, too).

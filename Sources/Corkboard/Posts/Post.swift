@@ -51,20 +51,53 @@ public struct Post: Sendable, Codable {
         return nil
     }
 
+    /// What a post shows of its city, category and neighbourhood: read with the post by
+    /// joins (`PostStore.columns`), or taken from a worker's copy of the city's catalog.
+    struct Labels {
+        var citySlug: String
+        var cityName: String
+        var currency: Currency
+        var category: SearchCatalog.Entry
+        var neighbourhood: SearchCatalog.Entry?
+
+        init(row: Row) throws {
+            citySlug = try row.decode("city_slug", as: String.self)
+            cityName = try row.decode("city_name", as: String.self)
+            currency = try Currency(storedCode: try row.decode("city_currency", as: String.self))
+            category = SearchCatalog.Entry(id: try row.decode("category_id", as: Int64.self),
+                                           slug: try row.decode("category_slug", as: String.self),
+                                           name: try row.decode("category", as: String.self))
+            neighbourhood = try row.decode("neighbourhood_slug", as: String?.self).map { slug in
+                SearchCatalog.Entry(id: try row.decode("neighbourhood_id", as: Int64.self), slug: slug,
+                                    name: try row.decode("neighbourhood", as: String.self))
+            }
+        }
+
+        init(city: City, category: SearchCatalog.Entry, neighbourhood: SearchCatalog.Entry?) {
+            (citySlug, cityName, currency) = (city.slug, city.name, city.currency)
+            (self.category, self.neighbourhood) = (category, neighbourhood)
+        }
+    }
+
     init(row: Row) throws {
+        try self.init(row: row, labels: Labels(row: row))
+    }
+
+    /// A post from its own columns, the labels given.
+    init(row: Row, labels: Labels) throws {
         id = try row.decode("id", as: Int64.self)
         userID = try row.decode("user_id", as: Int64.self)
         cityID = try row.decode("city_id", as: Int64.self)
-        citySlug = try row.decode("city_slug", as: String.self)
-        cityName = try row.decode("city_name", as: String.self)
-        neighbourhood = try row.decode("neighbourhood", as: String?.self)
-        neighbourhoodSlug = try row.decode("neighbourhood_slug", as: String?.self)
-        category = try row.decode("category", as: String.self)
-        categorySlug = try row.decode("category_slug", as: String.self)
+        citySlug = labels.citySlug
+        cityName = labels.cityName
+        neighbourhood = labels.neighbourhood?.name
+        neighbourhoodSlug = labels.neighbourhood?.slug
+        category = labels.category.name
+        categorySlug = labels.category.slug
         title = try row.decode("title", as: String.self)
         description = try row.decode("description", as: String.self)
         priceMinor = try row.decode("price_minor", as: Int64?.self)
-        currency = try Currency(storedCode: try row.decode("city_currency", as: String.self))
+        currency = labels.currency
         locationText = try row.decode("location_text", as: String?.self)
         contactEnabled = try row.decode("contact_enabled", as: Bool.self)
         createdAt = try row.decode("created_at", as: Date.self)

@@ -51,7 +51,7 @@ enum PostAPI {
     /// moderators still see an expired or hidden post).
     static func show(_ context: RequestContext) throws -> FastCGIResponse {
         let id = try postID(context)
-        if let post = try PostStore(database: context.database).visible(id: id) {
+        if let post = try PostStore(database: context.database).visible(id: id, cities: context.app.cities) {
             return JSONResponse.make(PostJSON(post))
         }
         guard let post = try PostStore(database: context.database).find(id: id) else {
