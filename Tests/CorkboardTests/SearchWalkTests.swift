@@ -99,6 +99,27 @@ import Testing
         #expect(byAge.map(\.count) == [4, 4, 1], "the fifth and eighth newest keys are on their pages, not shown")
     }
 
+    /// A list names each post's category and neighbourhood from the worker's catalog copy; one
+    /// added after the copy was read is read for the page.
+    @Test func aCategoryAndNeighbourhoodNewerThanTheCatalogCopyAreNamed() throws {
+        let (h, _) = try Self.city()
+        #expect(try Self.walk(h, "q=lamp").first?.first?["category"] as? String == "Furniture")   // the copy is kept
+        let db = h.app.database
+        let user = try h.loggedInUser().id
+        let city = try db.read("SELECT id FROM cities WHERE slug = 'lisbon'").first!.decode("id", as: Int64.self)
+        let n = UInt32.random(in: 0...UInt32.max)
+        let category = Int64(try db.write("INSERT INTO categories (slug, name) VALUES (\("lighting-\(n)"), \("Lighting \(n)"))").lastInsertID)
+        let hood = Int64(try db.write("INSERT INTO neighbourhoods (city_id, slug, name) VALUES (\(city), \("belem-\(n)"), \("Belém \(n)"))").lastInsertID)
+        let id = Int64(try db.write("""
+            INSERT INTO posts (user_id, city_id, neighbourhood_id, category_id, title, description)
+            VALUES (\(user), \(city), \(hood), \(category), 'Brass lantern', 'A lantern.')
+            """).lastInsertID)
+        try db.transaction { try SearchIndex.index(postIDs: [id], on: $0) }
+        let shown = try #require(try Self.walk(h, "q=lantern").first?.first)
+        #expect(Int64(shown["id"] as! Int) == id)
+        #expect(shown["category"] as? String == "Lighting \(n)" && shown["neighbourhood"] as? String == "Belém \(n)")
+    }
+
     @Test func aPostShowsItsDetailsAndFirstThumbnail() throws {
         let (h, posts) = try Self.city()
         let first = try #require(try Self.walk(h, "q=lamp").first?.first)

@@ -91,6 +91,8 @@ extension PostWriter {
         }
     }
 
+    /// Writes a post's photos at positions 0, 1, … in the poster's order (an edit deletes and
+    /// writes them all again): lists read the thumbnail at position 0 (`SearchPlan.shown`).
     static func insertImages(_ conn: Transaction, postID: Int64, _ refs: [PhotoRef]) throws {
         for (position, ref) in refs.enumerated() {
             _ = try conn.execute("""

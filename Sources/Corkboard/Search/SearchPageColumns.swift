@@ -11,20 +11,59 @@ struct SearchPageColumns {
                                 try columns.position(of: "price_minor"))
         (postID, title, postPrice, postCreated) = (try columns.position(of: "post_id"), try columns.position(of: "title"),
                                                    try columns.position(of: "post_price"), try columns.position(of: "post_created"))
-        (category, neighbourhood, thumb) = (try columns.position(of: "category"), try columns.position(of: "neighbourhood"),
+        (category, neighbourhood, thumb) = (try columns.position(of: "category_id"), try columns.position(of: "neighbourhood_id"),
                                             try columns.position(of: "thumb"))
     }
 
     /// The walk's key of `row`, and the post to show: nil when it was deleted or hidden after
-    /// it was indexed. Prices are in `currency`, the city's.
-    func decode(_ row: Row, currency: Currency) throws -> (key: (id: Int64, created: Date, price: Int64?), hit: SearchHit?) {
+    /// it was indexed. Prices are in `currency`, the city's; `labels` names the category and
+    /// neighbourhood.
+    func decode(_ row: Row, currency: Currency, labels: SearchLabels) throws -> (key: (id: Int64, created: Date, price: Int64?), hit: SearchHit?) {
         let key = (id: try row.decode(id, as: Int64.self), created: try row.decode(created, as: Date.self),
                    price: try row.decode(price, as: Int64?.self))
         guard try row.decode(postID, as: Int64?.self) != nil else { return (key, nil) }
         let hit = SearchHit(id: key.id, title: try row.decode(title), priceMinor: try row.decode(postPrice), currency: currency,
-                            category: try row.decode(category), neighbourhood: try row.decode(neighbourhood),
+                            category: labels.categories[try row.decode(category, as: Int64.self)] ?? "",
+                            neighbourhood: try row.decode(neighbourhood, as: Int64?.self).flatMap { labels.neighbourhoods[$0] },
                             createdAt: try row.decode(postCreated),
                             thumbnail: try row.decode(thumb, as: [UInt8]?.self).map(PhotoFiles.url))
         return (key, hit)
+    }
+
+    /// The category and neighbourhood ids of the shown posts in `rows`.
+    func entryIDs(_ rows: some Sequence<Row>) throws -> (categories: Set<Int64>, neighbourhoods: Set<Int64>) {
+        var ids: (categories: Set<Int64>, neighbourhoods: Set<Int64>) = ([], [])
+        for row in rows where try row.decode(postID, as: Int64?.self) != nil {
+            ids.categories.insert(try row.decode(category, as: Int64.self))
+            if let n = try row.decode(neighbourhood, as: Int64?.self) { ids.neighbourhoods.insert(n) }
+        }
+        return ids
+    }
+}
+
+/// Names of categories and neighbourhoods by id for a list's rows: the request's catalog, and
+/// what it lacks (an entry added since the worker's copy was read) read once for the page.
+struct SearchLabels {
+    var categories: [Int64: String] = [:]
+    var neighbourhoods: [Int64: String] = [:]
+
+    init(_ catalog: SearchCatalog) {
+        for e in catalog.categories { categories[e.id] = e.name }
+        for e in catalog.neighbourhoods { neighbourhoods[e.id] = e.name }
+    }
+
+    /// Reads the names of the ids in `ids` that are missing, if any (one statement).
+    mutating func complete(_ ids: (categories: Set<Int64>, neighbourhoods: Set<Int64>), database: Database) throws {
+        let c = ids.categories.filter { categories[$0] == nil }, n = ids.neighbourhoods.filter { neighbourhoods[$0] == nil }
+        guard !c.isEmpty || !n.isEmpty else { return }
+        let rows = try database.read("""
+            (SELECT 'c' AS kind, id, name FROM categories WHERE id IN \(SQL.list(Array(c) + [0])))
+            UNION ALL
+            (SELECT 'n' AS kind, id, name FROM neighbourhoods WHERE id IN \(SQL.list(Array(n) + [0])))
+            """)
+        for row in rows {
+            let (id, name) = (try row.decode("id", as: Int64.self), try row.decode("name", as: String.self))
+            if try row.decode("kind", as: String.self) == "c" { categories[id] = name } else { neighbourhoods[id] = name }
+        }
     }
 }

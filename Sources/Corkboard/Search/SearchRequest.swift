@@ -6,6 +6,9 @@ import MariaDB
 /// which field is wrong.
 public struct SearchRequest: Sendable {
     public var city: City
+    /// The city's menus as this request read them: they also name each listed post's
+    /// category and neighbourhood (`SearchLabels`).
+    public var catalog: SearchCatalog
     /// The text as the viewer typed it, cut to `SearchQuery.maxLength` characters.
     public var text: String
     public var query: SearchQuery
@@ -35,6 +38,7 @@ public struct SearchRequest: Sendable {
             return v
         }
         self.city = city
+        self.catalog = catalog
         text = String((values["q"] ?? "").prefix(SearchQuery.maxLength))
         query = SearchQuery(parsing: text)
         titlesOnly = try Self.flag(value("titles"), "titles")
