@@ -1,7 +1,8 @@
 import MariaDB
 
-/// The categories and a city's neighbourhoods: the filter menus, and how slugs in a request
-/// become ids. Read with one query per request (nothing is cached in the worker).
+/// The categories and a city's neighbourhoods: the filter menus, how slugs in a request become
+/// ids, and the names lists and post pages show. Read with one query; each worker keeps a copy
+/// for a few seconds (`CityCatalogCache`).
 public struct SearchCatalog: Sendable {
     /// One menu entry.
     public struct Entry: Sendable, Equatable {
@@ -10,12 +11,15 @@ public struct SearchCatalog: Sendable {
         public var name: String
     }
 
-    public var categories: [Entry] = []
-    public var neighbourhoods: [Entry] = []
+    public let categories: [Entry]
+    public let neighbourhoods: [Entry]
+    /// Both lists' names by id, made once per catalog: lists name their posts' entries with it.
+    let labels: SearchLabels
 
     public init(categories: [Entry] = [], neighbourhoods: [Entry] = []) {
         self.categories = categories
         self.neighbourhoods = neighbourhoods
+        labels = SearchLabels(categories: categories, neighbourhoods: neighbourhoods)
     }
 
     /// Both lists for `cityID`, categories in their menu order, neighbourhoods by name.
@@ -26,16 +30,16 @@ public struct SearchCatalog: Sendable {
             (SELECT 'n' AS kind, id, slug, name, 0 AS pos FROM neighbourhoods WHERE city_id = \(cityID))
             ORDER BY kind, pos, name
             """)
-        var catalog = SearchCatalog()
+        var (categories, neighbourhoods): ([Entry], [Entry]) = ([], [])
         for row in rows {
             let entry = Entry(id: try row.decode("id", as: Int64.self), slug: try row.decode("slug", as: String.self),
                               name: try row.decode("name", as: String.self))
             if try row.decode("kind", as: String.self) == "c" {
-                catalog.categories.append(entry)
+                categories.append(entry)
             } else {
-                catalog.neighbourhoods.append(entry)
+                neighbourhoods.append(entry)
             }
         }
-        return catalog
+        return SearchCatalog(categories: categories, neighbourhoods: neighbourhoods)
     }
 }

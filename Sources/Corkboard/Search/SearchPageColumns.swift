@@ -30,36 +30,37 @@ struct SearchPageColumns {
         return (key, hit)
     }
 
-    /// The category and neighbourhood ids of the shown posts in `rows`.
-    func entryIDs(_ rows: some Sequence<Row>) throws -> (categories: Set<Int64>, neighbourhoods: Set<Int64>) {
-        var ids: (categories: Set<Int64>, neighbourhoods: Set<Int64>) = ([], [])
+    /// The category and neighbourhood ids of the shown posts in `rows` that `labels` cannot
+    /// name (none, unless an entry was added since the catalog copy was read).
+    func missing(from rows: some Sequence<Row>, in labels: SearchLabels) throws -> (categories: [Int64], neighbourhoods: [Int64]) {
+        var ids: (categories: [Int64], neighbourhoods: [Int64]) = ([], [])
         for row in rows where try row.decode(postID, as: Int64?.self) != nil {
-            ids.categories.insert(try row.decode(category, as: Int64.self))
-            if let n = try row.decode(neighbourhood, as: Int64?.self) { ids.neighbourhoods.insert(n) }
+            let c = try row.decode(category, as: Int64.self)
+            if labels.categories[c] == nil { ids.categories.append(c) }
+            if let n = try row.decode(neighbourhood, as: Int64?.self), labels.neighbourhoods[n] == nil { ids.neighbourhoods.append(n) }
         }
         return ids
     }
 }
 
-/// Names of categories and neighbourhoods by id for a list's rows: the request's catalog, and
-/// what it lacks (an entry added since the worker's copy was read) read once for the page.
-struct SearchLabels {
+/// Names of categories and neighbourhoods by id for a list's rows: a catalog's (made once with
+/// it), and what it lacks (an entry added since the worker's copy was read), read for the page.
+struct SearchLabels: Sendable {
     var categories: [Int64: String] = [:]
     var neighbourhoods: [Int64: String] = [:]
 
-    init(_ catalog: SearchCatalog) {
-        for e in catalog.categories { categories[e.id] = e.name }
-        for e in catalog.neighbourhoods { neighbourhoods[e.id] = e.name }
+    init(categories: [SearchCatalog.Entry], neighbourhoods: [SearchCatalog.Entry]) {
+        for e in categories { self.categories[e.id] = e.name }
+        for e in neighbourhoods { self.neighbourhoods[e.id] = e.name }
     }
 
-    /// Reads the names of the ids in `ids` that are missing, if any (one statement).
-    mutating func complete(_ ids: (categories: Set<Int64>, neighbourhoods: Set<Int64>), database: Database) throws {
-        let c = ids.categories.filter { categories[$0] == nil }, n = ids.neighbourhoods.filter { neighbourhoods[$0] == nil }
-        guard !c.isEmpty || !n.isEmpty else { return }
+    /// Reads the names of `ids` (those `SearchPageColumns.missing` found), if any: one statement.
+    mutating func complete(_ ids: (categories: [Int64], neighbourhoods: [Int64]), database: Database) throws {
+        guard !ids.categories.isEmpty || !ids.neighbourhoods.isEmpty else { return }
         let rows = try database.read("""
-            (SELECT 'c' AS kind, id, name FROM categories WHERE id IN \(SQL.list(Array(c) + [0])))
+            (SELECT 'c' AS kind, id, name FROM categories WHERE id IN \(SQL.list(ids.categories + [0])))
             UNION ALL
-            (SELECT 'n' AS kind, id, name FROM neighbourhoods WHERE id IN \(SQL.list(Array(n) + [0])))
+            (SELECT 'n' AS kind, id, name FROM neighbourhoods WHERE id IN \(SQL.list(ids.neighbourhoods + [0])))
             """)
         for row in rows {
             let (id, name) = (try row.decode("id", as: Int64.self), try row.decode("name", as: String.self))
