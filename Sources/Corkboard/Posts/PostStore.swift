@@ -16,19 +16,20 @@ public struct PostStore {
     static let columnsByID = columns(from: "posts p USE INDEX (PRIMARY)")
 
     /// A post's own columns, by id, without the joins for its labels (`Post.Labels`).
-    static let ownColumnsByID = SQL(unsafeSQL: """
+    static let ownColumnsByID = SQL(unsafeSQL: "\(ownColumns) FROM posts p USE INDEX (PRIMARY)")
+
+    /// What `Post(row:labels:)` reads of the post itself (both lists above start with it).
+    private static let ownColumns = """
         p.id, p.user_id, p.city_id, p.category_id, p.neighbourhood_id, p.title, p.description,
         p.price_minor, p.location_text, p.contact_enabled, p.created_at, p.updated_at, p.deleted_at,
         p.hidden_at, p.hidden_reason, p.review_requested_at, p.version
-        FROM posts p USE INDEX (PRIMARY)
-        """)
+        """
 
+    /// The post's own columns and its labels by joins (`Post.Labels(row:)`).
     private static func columns(from posts: String) -> SQL {
         SQL(unsafeSQL: """
-        p.id, p.user_id, p.city_id, p.category_id, p.neighbourhood_id, c.slug AS city_slug, c.name AS city_name, c.currency AS city_currency, n.name AS neighbourhood,
-        n.slug AS neighbourhood_slug, cat.name AS category, cat.slug AS category_slug, p.title, p.description,
-        p.price_minor, p.location_text, p.contact_enabled, p.created_at, p.updated_at, p.deleted_at,
-        p.hidden_at, p.hidden_reason, p.review_requested_at, p.version
+        \(ownColumns), c.slug AS city_slug, c.name AS city_name, c.currency AS city_currency,
+        n.name AS neighbourhood, n.slug AS neighbourhood_slug, cat.name AS category, cat.slug AS category_slug
         FROM \(posts)
         JOIN cities c ON c.id = p.city_id
         JOIN categories cat ON cat.id = p.category_id
