@@ -105,9 +105,10 @@ public struct PostStore {
         let neighbourhoodID = try row.decode("neighbourhood_id", as: Int64?.self)
         for refresh in [false, true] {
             guard let kept = try cities.city(id: cityID, database: database, refresh: refresh) else { return nil }
-            guard let category = kept.catalog.categories.first(where: { $0.id == categoryID }) else { continue }
+            let known = kept.catalog.byID
+            guard let category = known.categories[categoryID] else { continue }
             guard let neighbourhoodID else { return Post.Labels(city: kept.city, category: category, neighbourhood: nil) }
-            if let neighbourhood = kept.catalog.neighbourhoods.first(where: { $0.id == neighbourhoodID }) {
+            if let neighbourhood = known.neighbourhoods[neighbourhoodID] {
                 return Post.Labels(city: kept.city, category: category, neighbourhood: neighbourhood)
             }
         }

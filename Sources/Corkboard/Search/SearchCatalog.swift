@@ -9,17 +9,59 @@ public struct SearchCatalog: Sendable {
         public var id: Int64
         public var slug: String
         public var name: String
+
+        public init(id: Int64, slug: String, name: String) {
+            (self.id, self.slug, self.name) = (id, slug, name)
+        }
+
+        /// The entry in a row's `id`, `slug` and `name` columns.
+        init(row: Row) throws {
+            self.init(id: try row.decode("id", as: Int64.self), slug: try row.decode("slug", as: String.self),
+                      name: try row.decode("name", as: String.self))
+        }
     }
 
     public let categories: [Entry]
     public let neighbourhoods: [Entry]
-    /// Both lists' names by id, made once per catalog: lists name their posts' entries with it.
-    let labels: SearchLabels
+    /// Both lists' entries by id, made once per catalog: lists and post pages name their
+    /// posts' category and neighbourhood with it.
+    let byID: ByID
 
     public init(categories: [Entry] = [], neighbourhoods: [Entry] = []) {
         self.categories = categories
         self.neighbourhoods = neighbourhoods
-        labels = SearchLabels(categories: categories, neighbourhoods: neighbourhoods)
+        byID = ByID(categories: categories, neighbourhoods: neighbourhoods)
+    }
+
+    /// Categories and neighbourhoods by id: a catalog's (made once with it), and, for a list,
+    /// the entries it lacks (added since the worker's copy was read), read for the page.
+    struct ByID: Sendable {
+        var categories: [Int64: Entry] = [:]
+        var neighbourhoods: [Int64: Entry] = [:]
+
+        init(categories: [Entry], neighbourhoods: [Entry]) {
+            for e in categories { self.categories[e.id] = e }
+            for e in neighbourhoods { self.neighbourhoods[e.id] = e }
+        }
+
+        /// Reads the entries of `ids` (those `SearchPageColumns.missing` found), if any: one
+        /// statement.
+        mutating func complete(_ ids: (categories: [Int64], neighbourhoods: [Int64]), database: Database) throws {
+            guard !ids.categories.isEmpty || !ids.neighbourhoods.isEmpty else { return }
+            let rows = try database.read("""
+                (SELECT 'c' AS kind, id, slug, name FROM categories WHERE id IN \(SQL.list(ids.categories + [0])))
+                UNION ALL
+                (SELECT 'n' AS kind, id, slug, name FROM neighbourhoods WHERE id IN \(SQL.list(ids.neighbourhoods + [0])))
+                """)
+            for row in rows {
+                let entry = try Entry(row: row)
+                if try row.decode("kind", as: String.self) == "c" {
+                    categories[entry.id] = entry
+                } else {
+                    neighbourhoods[entry.id] = entry
+                }
+            }
+        }
     }
 
     /// Both lists for `cityID`, categories in their menu order, neighbourhoods by name.
@@ -32,8 +74,7 @@ public struct SearchCatalog: Sendable {
             """)
         var (categories, neighbourhoods): ([Entry], [Entry]) = ([], [])
         for row in rows {
-            let entry = Entry(id: try row.decode("id", as: Int64.self), slug: try row.decode("slug", as: String.self),
-                              name: try row.decode("name", as: String.self))
+            let entry = try Entry(row: row)
             if try row.decode("kind", as: String.self) == "c" {
                 categories.append(entry)
             } else {

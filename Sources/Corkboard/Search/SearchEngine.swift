@@ -60,7 +60,7 @@ public struct SearchEngine {
         let phases: [UInt8] = request.sort.isPrice && request.minPrice == nil && request.maxPrice == nil ? [0, 1] : [0]
         var more = false
         var nextPhaseStart: UInt8?
-        var labels = request.catalog.labels
+        var entries = request.catalog.byID
         for phase in phases where phase >= (request.cursor?.phase ?? 0) {
             let want = pageSize - taken
             guard want > 0 else {
@@ -74,9 +74,9 @@ public struct SearchEngine {
             let rows = try database.read(plan.shown(phase: phase, after: request.cursor, limit: want + 1))
             if let description = rows.first?.rowDescription {
                 let columns = try SearchPageColumns(description)
-                try labels.complete(try columns.missing(from: rows.prefix(want), in: labels), database: database)
+                try entries.complete(try columns.missing(from: rows.prefix(want), in: entries), database: database)
                 for row in rows.prefix(want) {
-                    let (key, hit) = try columns.decode(row, currency: request.city.currency, labels: labels)
+                    let (key, hit) = try columns.decode(row, currency: request.city.currency, entries: entries)
                     last = (key.id, key.created, key.price, phase)
                     if let hit { hits.append(hit) }
                 }

@@ -93,7 +93,7 @@ struct SearchPlan {
     /// `page`.
     ///
     /// Category and neighbourhood come as ids, named from the request's catalog
-    /// (`SearchLabels`), and the thumbnail is the photo at position 0 (`PostWriter.insertImages`
+    /// (`SearchCatalog.byID`), and the thumbnail is the photo at position 0 (`PostWriter.insertImages`
     /// numbers a post's photos from 0), read by primary key. The joins to the two tables and a
     /// subquery per row ordered by position were two fifths of this statement's cost on the server.
     func shown(phase: UInt8, after cursor: SearchCursor?, limit: Int) -> SQL {

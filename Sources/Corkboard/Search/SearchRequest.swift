@@ -7,7 +7,7 @@ import MariaDB
 public struct SearchRequest: Sendable {
     public var city: City
     /// The city's menus as this request read them: they also name each listed post's
-    /// category and neighbourhood (`SearchLabels`).
+    /// category and neighbourhood (`SearchCatalog.byID`).
     public var catalog: SearchCatalog
     /// The text as the viewer typed it, cut to `SearchQuery.maxLength` characters.
     public var text: String
