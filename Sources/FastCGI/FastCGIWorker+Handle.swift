@@ -4,15 +4,17 @@ import Logging
 
 extension FastCGIWorker {
     /// Reads one accepted request, asks the responder, and writes the answer. Never throws:
-    /// errors become 400/413/500 responses that reveal nothing.
+    /// errors become 400/413/500 responses that reveal nothing. The scoreboard shows the
+    /// request from its parsed params (params over the limit are refused at once, unshown).
     func handle(_ request: inout FCGX_Request, responder: FastCGIResponder) {
-        let method = param("REQUEST_METHOD", request.envp) ?? "?"
-        if let board = scoreboard, let slot {
-            board.markBusy(slot: slot, request: method + " " + (param("REQUEST_URI", request.envp) ?? ""))
-        }
+        var method = "?"
         var response: FastCGIResponse
         do {
             let params = try Self.params(request.envp)
+            method = params["REQUEST_METHOD"] ?? "?"
+            if let board = scoreboard, let slot {
+                board.markBusy(slot: slot, method: method, uri: params["REQUEST_URI"] ?? "")
+            }
             let length = params["CONTENT_LENGTH"].flatMap { Int($0) }
             let body = FastCGIBody(source: FCGXInputSource(stream: request.in), declaredLength: length)
             let parsed = FastCGIRequest(params: params, body: body)
@@ -40,12 +42,6 @@ extension FastCGIWorker {
             cursor += 1
         }
         return params
-    }
-
-    private func param(_ name: String, _ envp: FCGX_ParamArray?) -> String? {
-        guard let envp, let value = FCGX_GetParam(name, envp) else { return nil }
-        let n = min(strlen(value), 512)
-        return String(decoding: UnsafeRawBufferPointer(start: value, count: n), as: UTF8.self)
     }
 
     private func write(_ response: FastCGIResponse, headOnly: Bool, to out: UnsafeMutablePointer<FCGX_Stream>?) {

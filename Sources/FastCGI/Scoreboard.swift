@@ -208,16 +208,22 @@ public final class Scoreboard {
         return Double(now - start) / 1e9
     }
 
-    /// Marks `slot` busy with `request` (e.g. "GET /posts/1"), truncated to fit.
-    func markBusy(slot: Int, request: String) {
+    /// Marks `slot` busy with the request `method` `uri` (shown as "GET /posts/1"), truncated
+    /// to fit.
+    func markBusy(slot: Int, method: String, uri: String) {
         cb_atomic_store_u64(slotWord(slot, 6), 0)
         let text = UnsafeMutableRawPointer(slotWord(slot, 0)) + Self.slotTextOffset
         var n = 0
-        for byte in request.utf8 {
-            if n == Self.slotTextCapacity { break }
-            text.storeBytes(of: byte, toByteOffset: n, as: UInt8.self)
-            n += 1
+        func put(_ part: String) {
+            for byte in part.utf8 {
+                guard n < Self.slotTextCapacity else { return }
+                text.storeBytes(of: byte, toByteOffset: n, as: UInt8.self)
+                n += 1
+            }
         }
+        put(method)
+        put(" ")
+        put(uri)
         cb_atomic_store_u64(slotWord(slot, 6), UInt64(n))
         cb_atomic_store_u64(slotWord(slot, 3), cb_monotonic_ns())
         cb_atomic_store_u64(slotWord(slot, 1), WorkerState.busy.rawValue)

@@ -7,7 +7,7 @@ import Testing
         let board = try Scoreboard.create(slots: 4, masterPid: 4242)
         board.claim(slot: 2, pid: 777, generation: 0)
         board.markIdle(slot: 2, served: false)
-        board.markBusy(slot: 2, request: "GET /posts/" + String(repeating: "x", count: 500))
+        board.markBusy(slot: 2, method: "GET", uri: "/posts/" + String(repeating: "x", count: 500))
         var s = board.snapshot()
         #expect(s.masterPid == 4242)
         #expect(s.workers.count == 1)
