@@ -35,13 +35,16 @@ public protocol MariaDBEncodable {
 }
 
 /// A Swift type that can be read from a result cell; throws `.decode` on a type mismatch.
+/// The conformances here are `@inlinable`, as is `Row.decode`: a caller's decode is then
+/// specialized for its type. Unspecialized, every optional cell asked the runtime for the
+/// metadata of `Optional<T>` (a tenth of a search page's instructions).
 public protocol MariaDBDecodable {
     init(mariaDBValue: MariaDBValue) throws
 }
 
 extension MariaDBValue: MariaDBEncodable, MariaDBDecodable {
     public var mariaDBValue: MariaDBValue { self }
-    public init(mariaDBValue: MariaDBValue) throws { self = mariaDBValue }
+    @inlinable public init(mariaDBValue: MariaDBValue) throws { self = mariaDBValue }
 }
 
 @usableFromInline
@@ -51,7 +54,7 @@ func mismatch(_ value: MariaDBValue, _ type: Any.Type) -> MariaDBError {
 
 extension Int64: MariaDBEncodable, MariaDBDecodable {
     public var mariaDBValue: MariaDBValue { .int(self) }
-    public init(mariaDBValue v: MariaDBValue) throws {
+    @inlinable public init(mariaDBValue v: MariaDBValue) throws {
         switch v {
         case .int(let i): self = i
         case .uint(let u) where u <= UInt64(Int64.max): self = Int64(u)
@@ -62,7 +65,7 @@ extension Int64: MariaDBEncodable, MariaDBDecodable {
 
 extension Int: MariaDBEncodable, MariaDBDecodable {
     public var mariaDBValue: MariaDBValue { .int(Int64(self)) }
-    public init(mariaDBValue v: MariaDBValue) throws {
+    @inlinable public init(mariaDBValue v: MariaDBValue) throws {
         guard let i = Int(exactly: try Int64(mariaDBValue: v)) else { throw mismatch(v, Int.self) }
         self = i
     }
@@ -70,7 +73,7 @@ extension Int: MariaDBEncodable, MariaDBDecodable {
 
 extension Int32: MariaDBEncodable, MariaDBDecodable {
     public var mariaDBValue: MariaDBValue { .int(Int64(self)) }
-    public init(mariaDBValue v: MariaDBValue) throws {
+    @inlinable public init(mariaDBValue v: MariaDBValue) throws {
         guard let i = Int32(exactly: try Int64(mariaDBValue: v)) else { throw mismatch(v, Int32.self) }
         self = i
     }
@@ -78,7 +81,7 @@ extension Int32: MariaDBEncodable, MariaDBDecodable {
 
 extension UInt64: MariaDBEncodable, MariaDBDecodable {
     public var mariaDBValue: MariaDBValue { .uint(self) }
-    public init(mariaDBValue v: MariaDBValue) throws {
+    @inlinable public init(mariaDBValue v: MariaDBValue) throws {
         switch v {
         case .uint(let u): self = u
         case .int(let i) where i >= 0: self = UInt64(i)
@@ -89,7 +92,7 @@ extension UInt64: MariaDBEncodable, MariaDBDecodable {
 
 extension Bool: MariaDBEncodable, MariaDBDecodable {
     public var mariaDBValue: MariaDBValue { .int(self ? 1 : 0) }
-    public init(mariaDBValue v: MariaDBValue) throws {
+    @inlinable public init(mariaDBValue v: MariaDBValue) throws {
         switch v {
         case .int(0), .uint(0): self = false
         case .int(1), .uint(1): self = true
@@ -100,7 +103,7 @@ extension Bool: MariaDBEncodable, MariaDBDecodable {
 
 extension Double: MariaDBEncodable, MariaDBDecodable {
     public var mariaDBValue: MariaDBValue { .double(self) }
-    public init(mariaDBValue v: MariaDBValue) throws {
+    @inlinable public init(mariaDBValue v: MariaDBValue) throws {
         switch v {
         case .double(let d): self = d
         case .int(let i): self = Double(i)
@@ -112,7 +115,7 @@ extension Double: MariaDBEncodable, MariaDBDecodable {
 
 extension String: MariaDBEncodable, MariaDBDecodable {
     public var mariaDBValue: MariaDBValue { .string(self) }
-    public init(mariaDBValue v: MariaDBValue) throws {
+    @inlinable public init(mariaDBValue v: MariaDBValue) throws {
         switch v {
         case .string(let s): self = s
         case .bytes(let b):
@@ -129,7 +132,7 @@ extension Array: MariaDBEncodable where Element == UInt8 {
 }
 
 extension Array: MariaDBDecodable where Element == UInt8 {
-    public init(mariaDBValue v: MariaDBValue) throws {
+    @inlinable public init(mariaDBValue v: MariaDBValue) throws {
         switch v {
         case .bytes(let b): self = b
         case .string(let s): self = Array(s.utf8)
@@ -140,7 +143,7 @@ extension Array: MariaDBDecodable where Element == UInt8 {
 
 extension Date: MariaDBEncodable, MariaDBDecodable {
     public var mariaDBValue: MariaDBValue { .datetime(self) }
-    public init(mariaDBValue v: MariaDBValue) throws {
+    @inlinable public init(mariaDBValue v: MariaDBValue) throws {
         guard case .datetime(let d) = v else { throw mismatch(v, Date.self) }
         self = d
     }
@@ -151,7 +154,7 @@ extension Optional: MariaDBEncodable where Wrapped: MariaDBEncodable {
 }
 
 extension Optional: MariaDBDecodable where Wrapped: MariaDBDecodable {
-    public init(mariaDBValue v: MariaDBValue) throws {
+    @inlinable public init(mariaDBValue v: MariaDBValue) throws {
         self = v.isNull ? nil : try Wrapped(mariaDBValue: v)
     }
 }

@@ -51,12 +51,14 @@ public struct Row: Sendable {
     public subscript(_ position: Int) -> MariaDBValue { values[position] }
 
     /// Decodes a column; a missing column or a mismatching type throws `.decode`.
+    @inlinable
     public func decode<T: MariaDBDecodable>(_ column: String, as type: T.Type = T.self) throws -> T {
         try decode(try rowDescription.position(of: column), as: type)
     }
 
     /// Decodes the column at `position` (see `RowDescription.position(of:)`); a mismatching
     /// type throws `.decode` naming the column.
+    @inlinable
     public func decode<T: MariaDBDecodable>(_ position: Int, as type: T.Type = T.self) throws -> T {
         do {
             return try T(mariaDBValue: values[position])
