@@ -120,4 +120,23 @@ import Testing
         #expect(form.contains("name=\"min_price\" value=\"50\" placeholder=\"€\" aria-invalid=\"true\" aria-describedby=\"search-error\""))
         #expect(form.contains("<details class=\"filters\" open>"))
     }
+
+    /// The menus come drawn from the catalog copy; the chosen entry, and only it, is selected,
+    /// and names are escaped.
+    @Test func theMenusMarkOnlyTheChosenEntries() {
+        let catalog = SearchCatalog(categories: [.init(id: 1, slug: "bikes", name: "Bikes"), .init(id: 2, slug: "home", name: "Home & garden")],
+                                    neighbourhoods: [.init(id: 5, slug: "alfama", name: "Alfama"), .init(id: 6, slug: "belem", name: "Belém")])
+        func form(_ values: [(String, String)]) -> String {
+            SearchFormView(city: city, catalog: catalog, values: values, error: nil).render().text
+        }
+        let none = form([("q", "oak")])
+        #expect(!none.contains(" selected"))
+        #expect(none.contains("<option value=\"home\">Home &amp; garden</option>"))
+        let chosen = form([("category", "home"), ("neighbourhood", "belem")])
+        #expect(chosen.contains("<option value=\"home\" selected>Home &amp; garden</option>"))
+        #expect(chosen.contains("<option value=\"belem\" selected>Belém</option>"))
+        #expect(chosen.components(separatedBy: " selected").count == 3)
+        // The catalog's own drawing is left unselected for the next page.
+        #expect(!form([]).contains(" selected"))
+    }
 }

@@ -26,11 +26,16 @@ public struct SearchCatalog: Sendable {
     /// Both lists' entries by id, made once per catalog: lists and post pages name their
     /// posts' category and neighbourhood with it.
     let byID: ByID
+    /// Both menus' options, none selected, in list order (`SearchFormView.option`): made once
+    /// per catalog, since every list page's search form draws them all.
+    let options: (categories: [HTML], neighbourhoods: [HTML])
 
     public init(categories: [Entry] = [], neighbourhoods: [Entry] = []) {
         self.categories = categories
         self.neighbourhoods = neighbourhoods
         byID = ByID(categories: categories, neighbourhoods: neighbourhoods)
+        options = (categories.map { SearchFormView.option($0, selected: false) },
+                   neighbourhoods.map { SearchFormView.option($0, selected: false) })
     }
 
     /// Categories and neighbourhoods by id: a catalog's (made once with it), and, for a list,

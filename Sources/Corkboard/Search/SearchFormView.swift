@@ -22,9 +22,12 @@ struct SearchFormView {
     func render() -> HTML {
         let problem = FieldError(error, id: "search-error")
         func checked(_ name: String) -> HTML { .attribute("checked", if: ["1", "on", "true", "yes"].contains(value(name))) }
-        func options(_ entries: [SearchCatalog.Entry], _ name: String, _ any: String) -> HTML {
+        func options(_ entries: [SearchCatalog.Entry], _ drawn: [HTML], _ name: String, _ any: String) -> HTML {
             let chosen = value(name)
-            let list: [HTML] = entries.map { "<option value=\"\($0.slug)\"\(.attribute("selected", if: $0.slug == chosen))>\($0.name)</option>" }
+            var list = drawn
+            if !chosen.isEmpty, let i = entries.firstIndex(where: { $0.slug == chosen }) {
+                list[i] = Self.option(entries[i], selected: true)
+            }
             return "<option value=\"\">\(any)</option>\(list)"
         }
         let sorts: [HTML] = SearchSort.allCases.map {
@@ -46,9 +49,9 @@ struct SearchFormView {
             <details class="filters"\(open)><summary>Filters\(count)</summary>
             <div class="filter-grid">
             <p><label for="search-category">Category</label>
-            <select id="search-category" name="category"\(problem.attributes("category"))>\(options(catalog.categories, "category", "All categories"))</select></p>
+            <select id="search-category" name="category"\(problem.attributes("category"))>\(options(catalog.categories, catalog.options.categories, "category", "All categories"))</select></p>
             <p><label for="search-neighbourhood">Neighbourhood</label>
-            <select id="search-neighbourhood" name="neighbourhood"\(problem.attributes("neighbourhood"))>\(options(catalog.neighbourhoods, "neighbourhood", "All neighbourhoods"))</select></p>
+            <select id="search-neighbourhood" name="neighbourhood"\(problem.attributes("neighbourhood"))>\(options(catalog.neighbourhoods, catalog.options.neighbourhoods, "neighbourhood", "All neighbourhoods"))</select></p>
             <p><label for="search-min">Lowest price (\(currency.code))</label>
             <input type="text" id="search-min" inputmode="\(mode)" name="min_price" value="\(value("min_price"))" placeholder="\(currency.symbol)"\(problem.attributes("min_price"))></p>
             <p><label for="search-max">Highest price (\(currency.code))</label>
@@ -65,6 +68,11 @@ struct SearchFormView {
             </details>
             \(view)</form>
             """
+    }
+
+    /// One menu entry's option (the catalog keeps them drawn unselected).
+    static func option(_ entry: SearchCatalog.Entry, selected: Bool) -> HTML {
+        "<option value=\"\(entry.slug)\"\(.attribute("selected", if: selected))>\(entry.name)</option>"
     }
 
     /// The active filters of `request` as chips: each a link to the same search without that
