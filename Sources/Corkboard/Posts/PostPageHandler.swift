@@ -112,7 +112,7 @@ enum PostPageHandler {
             return HotPost(post: post, article: article,
                            viewerPage: page(post, article: article, controls: ReportForm.button(post), siteName: siteName).bytes)
         }
-        let contact = ContactForm.section(post: post, csrf: tokenPlaceholder)
+        let contact = ContactForm.blank(postID: post.id, csrf: tokenPlaceholder)
         let whole = page(post, article: article, controls: "\(ReportForm.button(post))\n\(contact)", siteName: siteName).bytes
         let marker = Array(tokenPlaceholder.utf8)
         guard let at = lastIndex(of: marker, in: whole) else {
