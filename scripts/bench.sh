@@ -231,9 +231,12 @@ echo "  mixed p90 $p90"
 
 # Memory of the web pool's workers now (their caches filled by the mix).
 echo
-total_pss=0
+# PSS shares each page among the processes mapping it, on the whole machine: the Swift
+# runtime's libraries count less when other Swift processes run (another stack, a test run).
+# Private memory (USS) is the worker's own, whatever else runs.
 for pid in $(pgrep -P "$(cat "$CB_POOL_PIDFILE")"); do
-    awk -v pid="$pid" '/^Rss:/ {r = $2} /^Pss:/ {p = $2} END {printf "  worker %s: PSS %.1f MB, RSS %.1f MB\n", pid, p / 1024, r / 1024}' \
+    awk -v pid="$pid" '/^Rss:/ {r = $2} /^Pss:/ {p = $2} /^Private_(Clean|Dirty):/ {u += $2}
+        END {printf "  worker %s: PSS %.1f MB, private %.1f MB, RSS %.1f MB\n", pid, p / 1024, u / 1024, r / 1024}' \
         "/proc/$pid/smaps_rollup"
 done
 
