@@ -11,11 +11,15 @@ public struct Currency: Sendable, Hashable, CustomStringConvertible {
     public let symbol: String
     /// Digits of the minor unit: 0 for KRW and JPY, 2 for EUR and USD, 3 for KWD.
     public let minorDigits: Int
+    /// What `format` writes before a displayed amount: the symbol, and a space after one that
+    /// ends in a letter ("CHF 12"). Made once: a list page formats a price per row.
+    private let displayPrefix: [UInt8]
 
     init(_ code: String, _ symbol: String, _ minorDigits: Int) {
         self.code = code
         self.symbol = symbol
         self.minorDigits = minorDigits
+        displayPrefix = Array(symbol.utf8) + (symbol.unicodeScalars.last?.properties.isAlphabetic == true ? [UInt8(ascii: " ")] : [])
     }
 
     public static let eur = Currency("EUR", "€", 2)
@@ -80,18 +84,21 @@ public struct Currency: Sendable, Hashable, CustomStringConvertible {
         var out: [UInt8] = []
         out.reserveCapacity(32)
         if minor < 0 { out.append(UInt8(ascii: "-")) }
-        if style == .display {
-            out.appendUTF8(symbol)
-            // A symbol that ends in a letter ("CHF") needs a space before the digits.
-            if symbol.unicodeScalars.last?.properties.isAlphabetic == true { out.append(UInt8(ascii: " ")) }
-        }
+        if style == .display { out += displayPrefix }
         let scale = Self.power(minorDigits)
         let whole = minor.magnitude / scale, fraction = minor.magnitude % scale
-        var digits: [UInt8] = []
-        if let whole = Int(exactly: whole) { digits.appendDecimal(whole) } else { digits.appendUTF8(String(whole)) }
-        for (i, digit) in digits.enumerated() {
-            if style == .display, i > 0, (digits.count - i) % 3 == 0 { out.append(UInt8(ascii: ",")) }
-            out.append(digit)
+        // The whole part's digits, grouped by three for display, written from the left.
+        var divisor: UInt64 = 1, digits = 1
+        while divisor <= whole / 10 {
+            divisor *= 10
+            digits += 1
+        }
+        var rest = whole
+        for i in 0..<digits {
+            if style == .display, i > 0, (digits - i) % 3 == 0 { out.append(UInt8(ascii: ",")) }
+            out.append(UInt8(ascii: "0") + UInt8(rest / divisor))
+            rest %= divisor
+            divisor /= 10
         }
         if fraction != 0 {
             out.append(UInt8(ascii: "."))
