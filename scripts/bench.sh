@@ -8,7 +8,8 @@
 # Runs on the CB_STACK=bench stack with the big corpus (scripts/bench/corpus.sh: one city of
 # 1,000,000 posts and two of 100,000; loaded once, which takes minutes and says so, then kept).
 # Rows (wrk through nginx over HTTPS, BENCH_CONNECTIONS = 32 each, BENCH_DURATION = 5s):
-#   post page from the hot cache / with the cache missing (the pool restarted with
+#   post page from the hot cache (anonymous, without and with the CSRF cookie a first view sets)
+#   / with the cache missing (the pool restarted with
 #   hot_cache_entries = 0); the city listing's first page and a scrolled page; five search shapes
 #   (word, rare word, word + filters, deep page, Korean) in the 1 M city and the 100 k city, with
 #   the list cache off (list_cache_ms = 0: the search's own cost); the
@@ -90,18 +91,19 @@ bucket() { echo $(( ($1 + 512) / 1024 * 1024 )); }
 # machine (a single run's hot-post ratio has ranged from 65% to 93% on the same code). The row
 # keeps the pair whose ratio is the median of PAIRS, and that ratio is its "% bare".
 declare -A PAIRED=()
-measure_paired() { # NAME PATH
-    local name="$1" path="$2" code size i bare_out out pairs=()
+measure_paired() { # NAME PATH [COOKIE]: the page asked for with COOKIE ("name=value") when given
+    local name="$1" path="$2" cookie="${3:-}" code size i bare_out out pairs=()
+    local with=(${cookie:+-H "Cookie: $cookie"})
     code="$(status_of "$path")"
     [[ "$code" == 200 ]] || echo "warning: $path answers $code"
     BYTES["$name"]="$(get "$path" | wc -c)"
     size="$(bucket "${BYTES[$name]}")"
     bare_start "$size"
     warm /_bench/bare
-    warm "$path"
+    wrk -t"$THREADS" -c"$CONNECTIONS" -d1s "${with[@]}" "$CB_HTTPS_URL$path" >/dev/null
     for ((i = 0; i < PAIRS; i++)); do
         bare_out="$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "$CB_HTTPS_URL/_bench/bare")"
-        out="$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "$CB_HTTPS_URL$path")"
+        out="$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "${with[@]}" "$CB_HTTPS_URL$path")"
         printf -v "pair_out_$i" '%s' "$out"
         pairs+=("$(awk -v i="$i" '/^Requests\/sec:/ {r[n++] = $2} END {printf "%s %s %s %.4f", i, r[0], r[1], r[1] / r[0]}' \
             <<<"$bare_out"$'\n'"$out")")
@@ -144,6 +146,11 @@ categories="$(sql -N -B -e "SELECT slug FROM categories ORDER BY sort")"
 echo
 echo "rows (each row's ceilings follow in one block, by body size)"
 measure_paired "post page, hot cache" "$post"
+# The same page for a returning viewer: the browser sends back the CSRF cookie the first view
+# set, so the form's token is only its HMAC (wrk sends no cookie on the row above: every request
+# there makes a new one).
+measure_paired "post page, hot cache, csrf cookie" "$post" \
+    "__Host-csrf=$(python3 -c 'import base64, secrets; print(base64.urlsafe_b64encode(secrets.token_bytes(32)).rstrip(b"=").decode())')"
 pool_with CORKBOARD_REQUEST_TIMEOUT=30 CORKBOARD_HOT_CACHE_ENTRIES=0
 measure_paired "post page, cache miss" "$post"
 pool_with CORKBOARD_REQUEST_TIMEOUT=30
