@@ -26,25 +26,22 @@ enum ContactForm {
     /// with the post's id put in; the form was a tenth of an uncached post page's instructions.
     static func blank(postID: Int64, csrf: String) -> HTML {
         guard let drawn = blankDrawing, csrf == drawn.csrf else { return section(postID: postID, csrf: csrf) }
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(drawn.head.count + 20 + drawn.tail.count)
-        bytes += drawn.head
-        bytes.appendDecimal(Int(postID))
-        bytes += drawn.tail
-        return HTML(unsafeRawBytes: bytes)
+        return "\(drawn.head)\(postID)\(drawn.tail)"
     }
 
     /// `blank`'s drawing for the hot-post cache's token placeholder, split where the post's id
     /// goes: drawn with a stand-in id that appears nowhere else (nil if it somehow did, and
     /// every section is drawn in full).
-    private static let blankDrawing: (csrf: String, head: [UInt8], tail: [UInt8])? = {
+    private static let blankDrawing: (csrf: String, head: HTML, tail: HTML)? = {
         let csrf = PostPageHandler.tokenPlaceholder
         let standIn = Int64.max
         let bytes = section(postID: standIn, csrf: csrf).bytes
         let marker = Array(String(standIn).utf8)
         guard let at = PostPageHandler.lastIndex(of: marker, in: bytes),
               PostPageHandler.lastIndex(of: marker, in: Array(bytes[..<at])) == nil else { return nil }
-        return (csrf, Array(bytes[..<at]), Array(bytes[(at + marker.count)...]))
+        // Both halves are our own markup, drawn just above.
+        return (csrf, HTML(unsafeRaw: String(decoding: bytes[..<at], as: UTF8.self)),
+                HTML(unsafeRaw: String(decoding: bytes[(at + marker.count)...], as: UTF8.self)))
     }()
 
     static func section(postID: Int64, csrf: String, values: AccountInput? = nil, error: HTTPError? = nil) -> HTML {

@@ -16,8 +16,6 @@ public struct HTML: ExpressibleByStringInterpolation, Sendable, CustomStringConv
         bytes = []
         bytes.appendUTF8(text)
     }
-    /// Trusted markup already as UTF-8 (a drawing kept from an earlier render).
-    public init(unsafeRawBytes bytes: [UInt8]) { self.bytes = bytes }
     public init(stringLiteral value: StaticString) { bytes = value.withUTF8Buffer { Array($0) } }
     public init(stringInterpolation: Interpolation) { bytes = stringInterpolation.bytes }
 
