@@ -12,38 +12,30 @@ enum ContactForm {
         if filled == nil, let user = try context.currentUser() {
             filled = AccountInput(values: ["email": user.email], form: nil)
         }
-        return section(post: post, csrf: try context.csrfToken(), values: filled, error: error)
+        return section(postID: post.id, csrf: try context.csrfToken(), values: filled, error: error)
     }
 
-    /// The section with the given CSRF token (the hot-post cache renders it once around a
-    /// placeholder, see `PostPageHandler.hotPost`).
-    static func section(post: Post, csrf: String, values: AccountInput? = nil, error: HTTPError? = nil) -> HTML {
-        section(postID: post.id, csrf: csrf, values: values, error: error)
-    }
-
-    /// The empty section (no values, no error) of post `postID`: the one every viewer of a post
-    /// page gets, as the hot-post cache keeps it. Copied from a drawing made once per process,
-    /// with the post's id put in; the form was a tenth of an uncached post page's instructions.
-    static func blank(postID: Int64, csrf: String) -> HTML {
-        guard let drawn = blankDrawing, csrf == drawn.csrf else { return section(postID: postID, csrf: csrf) }
+    /// The empty section (no values, no error) of post `postID` around the hot-post cache's
+    /// token placeholder: what every viewer of a cached post page gets (`PostPageHandler.hotPost`
+    /// puts each viewer's token in). Copied from a drawing made once per process, with the
+    /// post's id put in; the form was a tenth of an uncached post page's instructions.
+    static func blank(postID: Int64) -> HTML {
+        guard let drawn = blankDrawing else { return section(postID: postID, csrf: PostPageHandler.tokenPlaceholder) }
         return "\(drawn.head)\(postID)\(drawn.tail)"
     }
 
-    /// `blank`'s drawing for the hot-post cache's token placeholder, split where the post's id
-    /// goes: drawn with a stand-in id that appears nowhere else (nil if it somehow did, and
-    /// every section is drawn in full).
-    private static let blankDrawing: (csrf: String, head: HTML, tail: HTML)? = {
-        let csrf = PostPageHandler.tokenPlaceholder
-        let standIn = Int64.max
-        let bytes = section(postID: standIn, csrf: csrf).bytes
-        let marker = Array(String(standIn).utf8)
-        guard let at = PostPageHandler.lastIndex(of: marker, in: bytes),
-              PostPageHandler.lastIndex(of: marker, in: Array(bytes[..<at])) == nil else { return nil }
+    /// `blank`'s drawing, split where the post's id goes: drawn with a stand-in id that must
+    /// appear nowhere else (nil if it did, and every section is drawn in full).
+    private static let blankDrawing: (head: HTML, tail: HTML)? = {
+        let standIn = String(Int64.max)
+        let bytes = section(postID: Int64.max, csrf: PostPageHandler.tokenPlaceholder).bytes
+        guard let (head, tail) = PostPageHandler.split(bytes, atLast: standIn),
+              PostPageHandler.split(head, atLast: standIn) == nil else { return nil }
         // Both halves are our own markup, drawn just above.
-        return (csrf, HTML(unsafeRaw: String(decoding: bytes[..<at], as: UTF8.self)),
-                HTML(unsafeRaw: String(decoding: bytes[(at + marker.count)...], as: UTF8.self)))
+        return (HTML(unsafeRaw: String(decoding: head, as: UTF8.self)), HTML(unsafeRaw: String(decoding: tail, as: UTF8.self)))
     }()
 
+    /// The section with the given CSRF token, refilled with `values` and `error` if any.
     static func section(postID: Int64, csrf: String, values: AccountInput? = nil, error: HTTPError? = nil) -> HTML {
         var form = AccountForm(name: "contact", action: "/post/\(postID)/contact", csrf: csrf,
                                values: values, error: error)

@@ -112,17 +112,23 @@ enum PostPageHandler {
             return HotPost(post: post, article: article,
                            viewerPage: page(post, article: article, controls: ReportForm.button(post), siteName: siteName).bytes)
         }
-        let contact = ContactForm.blank(postID: post.id, csrf: tokenPlaceholder)
+        let contact = ContactForm.blank(postID: post.id)
         let whole = page(post, article: article, controls: "\(ReportForm.button(post))\n\(contact)", siteName: siteName).bytes
-        let marker = Array(tokenPlaceholder.utf8)
-        guard let at = lastIndex(of: marker, in: whole) else {
+        guard let (head, rest) = split(whole, atLast: tokenPlaceholder) else {
             return HotPost(post: post, article: article, viewerPage: whole)   // no form after all: served per request
         }
-        return HotPost(post: post, article: article, viewerPage: Array(whole[..<at]),
-                       viewerPageRest: Array(whole[(at + marker.count)...]))
+        return HotPost(post: post, article: article, viewerPage: head, viewerPageRest: rest)
     }
 
-    static func lastIndex(of marker: [UInt8], in bytes: [UInt8]) -> Int? {
+    /// `bytes` before and after the last occurrence of `marker` (nil: it does not occur): how a
+    /// drawing made around a placeholder is cut where each use puts its own value.
+    static func split(_ bytes: [UInt8], atLast marker: String) -> (head: [UInt8], tail: [UInt8])? {
+        let marker = Array(marker.utf8)
+        guard let at = lastIndex(of: marker, in: bytes) else { return nil }
+        return (Array(bytes[..<at]), Array(bytes[(at + marker.count)...]))
+    }
+
+    private static func lastIndex(of marker: [UInt8], in bytes: [UInt8]) -> Int? {
         guard bytes.count >= marker.count, let first = marker.first else { return nil }
         var i = bytes.count - marker.count
         while i >= 0 {
