@@ -76,11 +76,15 @@ warm() { wrk -t"$THREADS" -c"$CONNECTIONS" -d1s "$CB_HTTPS_URL$1" >/dev/null; }
 # Every row's figures, by name, for the table at the end.
 declare -a ROWS=()
 declare -A RPS=() P50=() P99=() ERRS=() BYTES=()
-measure() { # NAME PATH: one wrk row, its body size taken from one request
-    local name="$1" path="$2" code out
-    code="$(status_of "$path")"
-    [[ "$code" == 200 ]] || echo "warning: $path answers $code"
-    BYTES["$name"]="$(get "$path" | wc -c)"
+probe() { # NAME PATH: warns unless PATH answers 200; its body size, from one request, is the row's
+    local code
+    code="$(status_of "$2")"
+    [[ "$code" == 200 ]] || echo "warning: $2 answers $code"
+    BYTES["$1"]="$(get "$2" | wc -c)"
+}
+measure() { # NAME PATH: one wrk row
+    local name="$1" path="$2" out
+    probe "$name" "$path"
     warm "$path"
     out="$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "$CB_HTTPS_URL$path")"
     record "$name" "$out"
@@ -92,11 +96,9 @@ bucket() { echo $(( ($1 + 512) / 1024 * 1024 )); }
 # keeps the pair whose ratio is the median of PAIRS, and that ratio is its "% bare".
 declare -A PAIRED=()
 measure_paired() { # NAME PATH [COOKIE]: the page asked for with COOKIE ("name=value") when given
-    local name="$1" path="$2" cookie="${3:-}" code size i bare_out out pairs=()
+    local name="$1" path="$2" cookie="${3:-}" size i bare_out out pairs=()
     local with=(${cookie:+-H "Cookie: $cookie"})
-    code="$(status_of "$path")"
-    [[ "$code" == 200 ]] || echo "warning: $path answers $code"
-    BYTES["$name"]="$(get "$path" | wc -c)"
+    probe "$name" "$path"
     size="$(bucket "${BYTES[$name]}")"
     bare_start "$size"
     warm /_bench/bare
