@@ -150,4 +150,23 @@ import Testing
         #expect(next.json["new_posts"] as? Int == 1)
         #expect(!next.text.contains("Brand new lamp"), "newer than the walk: not part of it")
     }
+
+    /// The count rides on the page's rows; a later page with no rows left (its posts left the
+    /// index since the walk began) still counts the new ones.
+    @Test func aLaterPageWithNothingLeftStillCountsTheNewPosts() throws {
+        let (h, posts) = try Self.city()
+        let page = try h.request("GET", "/api/search?city=lisbon&q=lamp")
+        let cursor = try #require(page.json["next_cursor"] as? String)
+        let db = h.app.database
+        try db.transaction { try SearchIndex.remove(postIDs: posts.dropFirst(5).map(\.id), on: $0) }
+        let id = Int64(try db.write("""
+            INSERT INTO posts (user_id, city_id, category_id, title, description, created_at, updated_at)
+            SELECT user_id, city_id, category_id, 'Brand new lamp', 'Just posted.', UTC_TIMESTAMP(6), UTC_TIMESTAMP(6)
+            FROM posts LIMIT 1
+            """).lastInsertID)
+        try db.transaction { try SearchIndex.index(postID: id, on: $0) }
+        let next = try h.request("GET", "/api/search?city=lisbon&q=lamp&cursor=\(cursor)")
+        #expect((next.json["posts"] as? [Any])?.isEmpty == true)
+        #expect(next.json["new_posts"] as? Int == 1)
+    }
 }

@@ -37,6 +37,8 @@ public struct SearchEngine {
     /// Korean bench query ran at ~900 req/s, at 1000 at ~1,130. Below the cap the choice is
     /// exact; above it, both terms are common and either drives the walk well enough.
     static let countCap = 1000
+    /// The "N new posts" line counts up to this many.
+    static let newerCap = 100
 
     public init(database: Database, pageSize: Int, termCounts: TermCounts? = nil) {
         self.database = database
@@ -61,6 +63,8 @@ public struct SearchEngine {
         var more = false
         var nextPhaseStart: UInt8?
         var entries = request.catalog.byID
+        // A later page's new-posts count, read with the first rows.
+        var newer: Int64?
         for phase in phases where phase >= (request.cursor?.phase ?? 0) {
             let want = pageSize - taken
             guard want > 0 else {
@@ -71,8 +75,11 @@ public struct SearchEngine {
                 }
                 break
             }
-            let rows = try database.read(plan.shown(phase: phase, after: request.cursor, limit: want + 1))
+            let count = request.cursor != nil && newer == nil
+            let rows = try database.read(plan.shown(phase: phase, after: request.cursor, limit: want + 1,
+                                                    newerCap: count ? Self.newerCap : nil))
             if let description = rows.first?.rowDescription {
+                if count { newer = try rows[0].decode("newer", as: Int64.self) }
                 let columns = try SearchPageColumns(description)
                 try entries.complete(try columns.missing(from: rows.prefix(want), in: entries), database: database)
                 for row in rows.prefix(want) {
@@ -101,8 +108,10 @@ public struct SearchEngine {
         }
         var page = SearchPage(hits: hits, next: next)
         if request.cursor != nil {
-            let row = try database.read(plan.newer(than: walkStart, cap: 100)).first
-            page.newPosts = Int(try row?.decode("n", as: Int64.self) ?? 0)
+            if newer == nil {   // the page showed nothing: counted on its own
+                newer = try database.read(plan.newer(than: walkStart, cap: Self.newerCap)).first?.decode("n", as: Int64.self)
+            }
+            page.newPosts = Int(newer ?? 0)
         }
         return page
     }

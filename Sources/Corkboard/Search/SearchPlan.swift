@@ -19,8 +19,9 @@ struct SearchPlan {
 
     var id: SQL { driver == nil ? "k.id" : "k.post_id" }
 
-    /// `FROM … WHERE …` shared by every query of this request, without order or keyset.
-    func source(phase: UInt8?) -> SQL {
+    /// `FROM … WHERE …` shared by every query of this request, without order or keyset;
+    /// `joins` go between the two.
+    func source(phase: UInt8?, joins: SQL = "") -> SQL {
         let r = request
         var from: SQL
         var conditions: [SQL] = ["k.city_id = \(r.city.id)", "k.created_at > \(since)"]
@@ -63,12 +64,18 @@ struct SearchPlan {
         for phrase in r.query.excludedPhrases {
             conditions.append("NOT EXISTS (SELECT 1 FROM search_docs d WHERE d.post_id = \(id) AND CONCAT(' ', \(column), ' ') LIKE \(Self.pattern(phrase)))")
         }
-        return from + " WHERE " + SQL.joined(conditions, separator: " AND ")
+        return from + joins + " WHERE " + SQL.joined(conditions, separator: " AND ")
     }
 
     /// The page query: keys of up to `limit` posts after `cursor` in this order and phase.
     func page(phase: UInt8, after cursor: SearchCursor?, limit: Int) -> SQL {
-        var sql: SQL = "SELECT \(id) AS id, k.created_at, k.price_minor " + source(phase: request.sort.isPrice ? phase : nil)
+        walk(columns: "\(id) AS id, k.created_at, k.price_minor", joins: "", phase: phase, after: cursor, limit: limit)
+    }
+
+    /// `columns` of up to `limit` keys after `cursor` in this order and phase, each key's row
+    /// joined by `joins`.
+    private func walk(columns: SQL, joins: SQL, phase: UInt8, after cursor: SearchCursor?, limit: Int) -> SQL {
+        var sql: SQL = "SELECT " + columns + " " + source(phase: request.sort.isPrice ? phase : nil, joins: joins)
         sql += " AND k.created_at <= \(walkStart)"
         if let c = cursor, c.phase == phase {
             switch (request.sort, phase) {
@@ -87,24 +94,32 @@ struct SearchPlan {
     }
 
     /// The page query and what a list shows of each post, in one statement (one round trip):
-    /// the keys page as a derived table (its index walk and LIMIT untouched), each key joined
-    /// by primary key to its post. A key whose post was deleted or hidden since it was indexed
-    /// stays, with a NULL `post_id`: it is not shown but still moves the cursor. Same order as
-    /// `page`.
+    /// each key of the walk joined by primary key to its post, the joins left to the walk's
+    /// order and LIMIT (the index is read in order and stops at the page's end; both joins are
+    /// on unique keys, so every key stays one row). A key whose post was deleted or hidden since
+    /// it was indexed stays, with a NULL `post_id`: it is not shown but still moves the cursor.
+    /// Same order as `page`. (The keys were a derived table before, which MariaDB materializes
+    /// as a temporary table and sorts again: a fifth of a page's cost on the server.)
     ///
     /// Category and neighbourhood come as ids, named from the request's catalog
     /// (`SearchCatalog.byID`), and the thumbnail is the photo at position 0 (`PostWriter.insertImages`
-    /// numbers a post's photos from 0), read by primary key. The joins to the two tables and a
-    /// subquery per row ordered by position were two fifths of this statement's cost on the server.
-    func shown(phase: UInt8, after cursor: SearchCursor?, limit: Int) -> SQL {
-        """
-        SELECT g.id, g.created_at, g.price_minor, p.id AS post_id, p.title, p.price_minor AS post_price,
-               p.created_at AS post_created, p.category_id, p.neighbourhood_id, i.thumb_sha256 AS thumb
-        FROM (\(page(phase: phase, after: cursor, limit: limit))) g
-        LEFT JOIN posts p ON p.id = g.id AND p.deleted_at IS NULL AND p.hidden_at IS NULL
-        LEFT JOIN post_images i ON i.post_id = p.id AND i.position = 0
-        ORDER BY \(order(phase: phase, created: "g.created_at", price: "g.price_minor", id: "g.id"))
-        """
+    /// numbers a post's photos from 0), read by primary key, and only for a post with photos
+    /// (`has_photos`, set in the same transaction as its photos by `SearchIndex`). The joins to
+    /// the two tables and a subquery per row ordered by position were two fifths of this
+    /// statement's cost on the server.
+    ///
+    /// With `newerCap` (a later page), each row also carries the new-posts count (`newer`) as
+    /// an uncorrelated subquery, which MariaDB runs once per statement: the count costs no
+    /// statement of its own, whose fixed cost on both sides was most of what it added to a page.
+    func shown(phase: UInt8, after cursor: SearchCursor?, limit: Int, newerCap: Int? = nil) -> SQL {
+        let count: SQL = newerCap.map { ", (" + newer(than: walkStart, cap: $0) + ") AS newer" } ?? ""
+        return walk(columns: """
+            \(id) AS id, k.created_at, k.price_minor, p.id AS post_id, p.title, p.price_minor AS post_price,
+            p.created_at AS post_created, p.category_id, p.neighbourhood_id, i.thumb_sha256 AS thumb
+            """ + count, joins: """
+             LEFT JOIN posts p ON p.id = \(id) AND p.deleted_at IS NULL AND p.hidden_at IS NULL
+             LEFT JOIN post_images i ON p.has_photos = 1 AND i.post_id = p.id AND i.position = 0
+            """, phase: phase, after: cursor, limit: limit)
     }
 
     /// The `ORDER BY` list of this request's order in `phase`, over the given key columns.
@@ -118,7 +133,8 @@ struct SearchPlan {
         }
     }
 
-    /// Counts (up to `cap`) matches posted after the walk began: the "N new posts" line.
+    /// Counts (up to `cap`) matches posted after the walk began: the "N new posts" line (on its
+    /// own only for a later page that shows nothing; else part of `shown`).
     func newer(than start: Date, cap: Int) -> SQL {
         "SELECT COUNT(*) AS n FROM (SELECT 1 " + source(phase: nil) + " AND k.created_at > \(start) LIMIT \(cap)) z"
     }
