@@ -11,10 +11,10 @@ extension SearchEngine {
         var out = ["driver term: \(driver ?? "none (browse posts)")"]
         let phase: UInt8 = request.cursor?.phase ?? 0
         let sql = plan.shown(phase: phase, after: request.cursor, limit: pageSize + 1,
-                             newerCap: request.cursor == nil ? nil : Self.newerCap)
+                             newerCap: request.cursor == nil ? nil : Self.newerCap, explain: true)
         out.append("-- page: \(sql.text)")
-        for row in try database.read("EXPLAIN " + sql) {
-            let cols = ["table", "type", "key", "key_len", "rows", "Extra"]
+        for row in try database.read(sql) {
+            let cols = ["select_type", "table", "type", "key", "key_len", "rows", "Extra"]
             out.append(cols.map { c in
                 let text = (try? row.decode(c, as: String?.self)) ?? (try? row.decode(c, as: Int64?.self)).flatMap { $0.map(String.init) }
                 return "\(c)=\(text ?? "NULL")"
