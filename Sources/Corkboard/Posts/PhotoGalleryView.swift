@@ -18,12 +18,12 @@ struct PhotoGalleryView {
         let total = photos.count
         let slides: [HTML] = photos.enumerated().map { index, photo in
             let n = index + 1
-            let alt = total == 1 ? title : "\(title), photo \(n) of \(total)"
+            let numbered: HTML = total == 1 ? "" : ", photo \(n) of \(total)"
             let lazy: HTML = index == 0 ? " fetchpriority=\"high\"" : " loading=\"lazy\""
             let thumbWidth = Self.fitted(photo.width, photo.height, within: thumbSize).width
-            let url = photo.url
+            let url = photo.urlHTML
             return """
-                <li class="slide" id="photo-\(n)"><a href="\(url)"><img src="\(url)" srcset="\(photo.thumbURL) \(thumbWidth)w, \(url) \(photo.width)w" sizes="(min-width: 62rem) 58rem, calc(100vw - 2rem)" width="\(photo.width)" height="\(photo.height)" alt="\(alt)" decoding="async"\(lazy)></a></li>
+                <li class="slide" id="photo-\(n)"><a href="\(url)"><img src="\(url)" srcset="\(photo.thumbURLHTML) \(thumbWidth)w, \(url) \(photo.width)w" sizes="(min-width: 62rem) 58rem, calc(100vw - 2rem)" width="\(photo.width)" height="\(photo.height)" alt="\(title)\(numbered)" decoding="async"\(lazy)></a></li>
 
                 """
         }
@@ -32,7 +32,7 @@ struct PhotoGalleryView {
         }
         let thumbs: [HTML] = photos.enumerated().map { index, photo in
             let n = index + 1
-            return "<li><a href=\"#photo-\(n)\"\(HTML.attribute("aria-current=\"true\"", if: index == 0))><img src=\"\(photo.thumbURL)\" alt=\"Photo \(n) of \(total)\" width=\"72\" height=\"72\" loading=\"lazy\" decoding=\"async\"></a></li>\n"
+            return "<li><a href=\"#photo-\(n)\"\(HTML.attribute("aria-current=\"true\"", if: index == 0))><img src=\"\(photo.thumbURLHTML)\" alt=\"Photo \(n) of \(total)\" width=\"72\" height=\"72\" loading=\"lazy\" decoding=\"async\"></a></li>\n"
         }
         return """
             <section class="gallery" aria-label="Photos" data-count="\(total)">
