@@ -124,32 +124,67 @@ public struct Post: Sendable, Codable {
             for (i, b) in bytes.enumerated() where !(b == 13 && i + 1 < bytes.count && bytes[i + 1] == 10) {
                 normalized.append(b)
             }
-            var start = 0
-            var i = 0
-            while i <= normalized.count {
-                let atBreak = i + 1 < normalized.count && normalized[i] == 10 && normalized[i + 1] == 10
-                if atBreak || i == normalized.count {
-                    Self.appendParagraph(String(decoding: normalized[start..<i], as: UTF8.self), to: &out)
-                    start = i + 2
-                    i = start
-                } else {
-                    i += 1
+            normalized.withUnsafeBufferPointer { all in
+                var start = 0
+                var i = 0
+                while i <= all.count {
+                    let atBreak = i + 1 < all.count && all[i] == 10 && all[i + 1] == 10
+                    if atBreak || i == all.count {
+                        Self.appendParagraph(UnsafeBufferPointer(rebasing: all[start..<i]), to: &out)
+                        start = i + 2
+                        i = start
+                    } else {
+                        i += 1
+                    }
                 }
             }
             return HTML(stringInterpolation: out)
         }
     }
 
-    /// One paragraph, unless it is only white space: `<p>line<br>\nline</p>\n`.
-    private static func appendParagraph(_ paragraph: String, to out: inout HTML.Interpolation) {
-        let scalars = paragraph.unicodeScalars
-        guard let first = scalars.firstIndex(where: { !$0.properties.isWhitespace }),
-              let last = scalars.lastIndex(where: { !$0.properties.isWhitespace }) else { return }
+    /// One paragraph (UTF-8), unless it is only white space: `<p>line<br>\nline</p>\n`, each
+    /// line escaped as it is.
+    private static func appendParagraph(_ paragraph: UnsafeBufferPointer<UInt8>, to out: inout HTML.Interpolation) {
+        let (first, end) = trimmed(paragraph)
+        guard first < end else { return }
         out.appendLiteral("<p>")
-        for (n, line) in String(scalars[first...last]).utf8.split(separator: 10, omittingEmptySubsequences: false).enumerated() {
-            if n > 0 { out.appendLiteral("<br>\n") }
-            out.appendInterpolation(String(decoding: line, as: UTF8.self))
+        var line = first
+        for i in first..<end where paragraph[i] == 10 {
+            HTML.escape(utf8: UnsafeBufferPointer(rebasing: paragraph[line..<i]), into: &out.bytes)
+            out.appendLiteral("<br>\n")
+            line = i + 1
         }
+        HTML.escape(utf8: UnsafeBufferPointer(rebasing: paragraph[line..<end]), into: &out.bytes)
         out.appendLiteral("</p>\n")
+    }
+
+    /// The bounds of `text` (valid UTF-8) without Unicode white space at either end. ASCII is
+    /// judged by its byte; a character's properties are looked up only for other scalars at the
+    /// ends (looking up every end scalar's properties was most of a short description's cost).
+    static func trimmed(_ text: UnsafeBufferPointer<UInt8>) -> (first: Int, end: Int) {
+        func isSpace(_ scalar: Unicode.Scalar) -> Bool {
+            scalar.isASCII ? (scalar.value >= 9 && scalar.value <= 13) || scalar.value == 32 : scalar.properties.isWhitespace
+        }
+        func scalar(at i: Int) -> (Unicode.Scalar, length: Int) {
+            if text[i] < 0x80 { return (Unicode.Scalar(text[i]), 1) }
+            var iterator = UnsafeBufferPointer(rebasing: text[i...]).makeIterator()
+            var decoder = UTF8()
+            guard case .scalarValue(let s) = decoder.decode(&iterator) else { return ("\u{FFFD}", 1) }
+            return (s, UTF8.width(s))
+        }
+        var first = 0
+        while first < text.count {
+            let (s, length) = scalar(at: first)
+            guard isSpace(s) else { break }
+            first += length
+        }
+        var end = text.count
+        while end > first {
+            var start = end - 1
+            while start > first, text[start] & 0xC0 == 0x80 { start -= 1 }   // back to the scalar's first byte
+            guard isSpace(scalar(at: start).0) else { break }
+            end = start
+        }
+        return (first, end)
     }
 }

@@ -59,26 +59,29 @@ public struct HTML: ExpressibleByStringInterpolation, Sendable, CustomStringConv
     /// UTF-8 (multi-byte sequences included) is copied as it is, in runs.
     public static func escape(_ s: String, into out: inout [UInt8]) {
         var s = s
-        s.withUTF8 { input in
-            // No `reserveCapacity` here: it grows to exactly what is asked, so a page escaping
-            // value after value into one buffer copied it whole each time; appends double it.
-            var start = 0
-            for (i, c) in input.enumerated() {
-                let entity: StaticString
-                switch c {
-                case UInt8(ascii: "&"): entity = "&amp;"
-                case UInt8(ascii: "<"): entity = "&lt;"
-                case UInt8(ascii: ">"): entity = "&gt;"
-                case UInt8(ascii: "\""): entity = "&quot;"
-                case UInt8(ascii: "'"): entity = "&#39;"
-                default: continue
-                }
-                out.append(contentsOf: UnsafeBufferPointer(rebasing: input[start..<i]))
-                entity.withUTF8Buffer { out.append(contentsOf: $0) }
-                start = i + 1
+        s.withUTF8 { escape(utf8: $0, into: &out) }
+    }
+
+    /// `escape` of text already in UTF-8 bytes.
+    static func escape(utf8 input: UnsafeBufferPointer<UInt8>, into out: inout [UInt8]) {
+        // No `reserveCapacity` here: it grows to exactly what is asked, so a page escaping
+        // value after value into one buffer copied it whole each time; appends double it.
+        var start = 0
+        for (i, c) in input.enumerated() {
+            let entity: StaticString
+            switch c {
+            case UInt8(ascii: "&"): entity = "&amp;"
+            case UInt8(ascii: "<"): entity = "&lt;"
+            case UInt8(ascii: ">"): entity = "&gt;"
+            case UInt8(ascii: "\""): entity = "&quot;"
+            case UInt8(ascii: "'"): entity = "&#39;"
+            default: continue
             }
-            out.append(contentsOf: UnsafeBufferPointer(rebasing: input[start...]))
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: input[start..<i]))
+            entity.withUTF8Buffer { out.append(contentsOf: $0) }
+            start = i + 1
         }
+        out.append(contentsOf: UnsafeBufferPointer(rebasing: input[start...]))
     }
 
     public static func join(_ parts: [HTML], separator: HTML = "") -> HTML {
