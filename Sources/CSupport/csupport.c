@@ -138,3 +138,7 @@ int cb_spawn_close_from(posix_spawn_file_actions_t *actions, int lowfd) {
 }
 
 short cb_spawn_setsid_flag(void) { return POSIX_SPAWN_SETSID; }
+
+const void *cb_memrchr(const void *s, int c, size_t n) {
+    return memrchr(s, c, n);
+}

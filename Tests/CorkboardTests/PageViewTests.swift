@@ -151,4 +151,18 @@ import Testing
             #expect(blank.contains("value=\"\(token)\""))
         }
     }
+
+    /// A drawing is cut at the last occurrence of its placeholder, wherever it is, however often
+    /// the placeholder's first byte comes before it; nil when it does not occur.
+    @Test func aDrawingIsSplitAtTheLastPlaceholder() {
+        func cut(_ text: String, _ marker: String) -> [String]? {
+            PostPageHandler.split(Array(text.utf8), atLast: marker).map { [String(decoding: $0.head, as: UTF8.self), String(decoding: $0.tail, as: UTF8.self)] }
+        }
+        #expect(cut("aXYbXYc", "XY") == ["aXYb", "c"])
+        #expect(cut("XYabc", "XY") == ["", "abc"])
+        #expect(cut("abcXY", "XY") == ["abc", ""])
+        #expect(cut("XY", "XY") == ["", ""])
+        #expect(cut("XXXXaXbXYXXX", "XY") == ["XXXXaXb", "XXX"])
+        #expect(cut("abc", "XY") == nil && cut("X", "XY") == nil && cut("", "XY") == nil && cut("XaY", "XY") == nil)
+    }
 }

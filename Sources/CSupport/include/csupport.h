@@ -14,6 +14,10 @@ int cb_install_flag_handler(int sig);
 int cb_signal_flag(int sig);
 void cb_clear_signal_flag(int sig);
 
+/// memrchr (a GNU extension Swift's Glibc module does not declare): the last byte c in the
+/// n bytes at s, or NULL.
+const void *cb_memrchr(const void *s, int c, size_t n);
+
 /// memfd_create wrapper (anonymous shared memory that child processes inherit by fd).
 int cb_memfd_create(const char *name);
 

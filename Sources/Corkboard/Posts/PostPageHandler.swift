@@ -1,3 +1,4 @@
+import CSupport
 import FastCGI
 import Foundation
 import MariaDB
@@ -128,14 +129,19 @@ enum PostPageHandler {
         return (Array(bytes[..<at]), Array(bytes[(at + marker.count)...]))
     }
 
+    /// Found from the end by `memrchr` on the marker's first byte, then compared whole (a byte
+    /// loop over the page's tail was 2% of an uncached post page).
     private static func lastIndex(of marker: [UInt8], in bytes: [UInt8]) -> Int? {
         guard bytes.count >= marker.count, let first = marker.first else { return nil }
-        var i = bytes.count - marker.count
-        while i >= 0 {
-            if bytes[i] == first, bytes[i..<(i + marker.count)].elementsEqual(marker) { return i }
-            i -= 1
+        return bytes.withUnsafeBufferPointer { page -> Int? in
+            var limit = page.count - marker.count + 1   // candidates start below this
+            while limit > 0, let hit = cb_memrchr(page.baseAddress!, Int32(first), limit) {
+                let i = page.baseAddress!.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+                if page[i..<(i + marker.count)].elementsEqual(marker) { return i }
+                limit = i
+            }
+            return nil
         }
-        return nil
     }
 
     /// The part every viewer shares (cached).
