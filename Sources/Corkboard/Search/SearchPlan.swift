@@ -107,7 +107,7 @@ struct SearchPlan {
             default: sql += " AND \(id) < \(c.postID)"
             }
         }
-        return sql + " ORDER BY " + order(phase: phase, created: "k.created_at", price: "k.price_minor", id: id) + " LIMIT \(limit)"
+        return sql + " ORDER BY " + order(phase: phase) + " LIMIT \(limit)"
     }
 
     /// The page query and what a list shows of each post, in one statement (one round trip):
@@ -139,13 +139,13 @@ struct SearchPlan {
             """, phase: phase, after: cursor, limit: limit), explain: explain)
     }
 
-    /// The `ORDER BY` list of this request's order in `phase`, over the given key columns.
-    func order(phase: UInt8, created: SQL, price: SQL, id: SQL) -> SQL {
+    /// The `ORDER BY` list of this request's order in `phase`, over the walk's keys.
+    func order(phase: UInt8) -> SQL {
         switch (request.sort, phase) {
-        case (.newest, _): "\(created) DESC, \(id) DESC"
-        case (.oldest, _): "\(created) ASC, \(id) ASC"
-        case (.priceUp, 0): "\(price) ASC, \(id) ASC"
-        case (_, 0): "\(price) DESC, \(id) DESC"
+        case (.newest, _): "k.created_at DESC, \(id) DESC"
+        case (.oldest, _): "k.created_at ASC, \(id) ASC"
+        case (.priceUp, 0): "k.price_minor ASC, \(id) ASC"
+        case (_, 0): "k.price_minor DESC, \(id) DESC"
         default: "\(id) DESC"
         }
     }
