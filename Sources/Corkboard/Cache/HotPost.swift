@@ -1,29 +1,49 @@
 import FastCGI
 import Foundation
 
-/// What the hot-post cache holds for one post: the decoded post, the rendered article (the
-/// part of the page every viewer shares) and the whole page as a viewer sees it, so a hit for
-/// a viewer skips the database, the rendering and the page frame alike. The poster's own page
-/// (with edit and delete controls) is framed per request around `article`.
+/// What the hot-post cache holds for one post: the decoded post and the whole page as a viewer
+/// sees it, with the rendered article (the part of the page every viewer shares) inside it, so
+/// a hit for a viewer skips the database, the rendering and the page frame alike. The poster's
+/// own page (with edit and delete controls) is framed per request around `article`.
 public struct HotPost {
     public var post: Post
-    public var article: HTML
     /// The complete HTML page for anyone but the poster, UTF-8; for a post with a contact form,
     /// the page up to where the viewer's CSRF token goes, with the rest in `viewerPageRest`.
     public var viewerPage: [UInt8]
     /// The page after the contact form's CSRF token (nil when the page has no form).
     public var viewerPageRest: [UInt8]?
+    /// Where the article stands in `viewerPage`, which frames it as it is: the article is not
+    /// kept a second time (a third of an entry's bytes). Nil when it is not found there.
+    private let articleRange: Range<Int>?
+    /// The article, kept only when `viewerPage` does not hold it.
+    private let articleCopy: HTML?
+
+    /// The rendered article (the part of the page every viewer shares).
+    public var article: HTML {
+        articleRange.map { HTML(unsafeRaw: String(decoding: viewerPage[$0], as: UTF8.self)) } ?? articleCopy ?? ""
+    }
+
     /// Rough memory cost, for the cache's byte bound.
     public var bytes: Int {
-        viewerPage.count + (viewerPageRest?.count ?? 0) + article.bytes.count + post.title.utf8.count
+        viewerPage.count + (viewerPageRest?.count ?? 0) + (articleCopy?.bytes.count ?? 0) + post.title.utf8.count
             + post.description.utf8.count + 256
     }
 
     public init(post: Post, article: HTML, viewerPage: [UInt8], viewerPageRest: [UInt8]? = nil) {
         self.post = post
-        self.article = article
         self.viewerPage = viewerPage
         self.viewerPageRest = viewerPageRest
+        articleRange = Self.range(of: article.bytes, in: viewerPage)
+        articleCopy = articleRange == nil ? article : nil
+    }
+
+    /// The first place `part` (not empty) stands in `whole`.
+    static func range(of part: [UInt8], in whole: [UInt8]) -> Range<Int>? {
+        guard let first = part.first, whole.count >= part.count else { return nil }
+        for i in 0...(whole.count - part.count) where whole[i] == first && whole[i..<(i + part.count)].elementsEqual(part) {
+            return i..<(i + part.count)
+        }
+        return nil
     }
 
     /// The viewer's page with their `token` in the contact form (nil when it has none).
