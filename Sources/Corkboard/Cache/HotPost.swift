@@ -33,17 +33,8 @@ public struct HotPost {
         self.post = post
         self.viewerPage = viewerPage
         self.viewerPageRest = viewerPageRest
-        articleRange = Self.range(of: article.bytes, in: viewerPage)
+        articleRange = article.bytes.isEmpty ? nil : viewerPage.firstRange(of: article.bytes)
         articleCopy = articleRange == nil ? article : nil
-    }
-
-    /// The first place `part` (not empty) stands in `whole`.
-    static func range(of part: [UInt8], in whole: [UInt8]) -> Range<Int>? {
-        guard let first = part.first, whole.count >= part.count else { return nil }
-        for i in 0...(whole.count - part.count) where whole[i] == first && whole[i..<(i + part.count)].elementsEqual(part) {
-            return i..<(i + part.count)
-        }
-        return nil
     }
 
     /// The viewer's page with their `token` in the contact form (nil when it has none).
