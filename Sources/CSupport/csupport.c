@@ -142,3 +142,7 @@ short cb_spawn_setsid_flag(void) { return POSIX_SPAWN_SETSID; }
 const void *cb_memrchr(const void *s, int c, size_t n) {
     return memrchr(s, c, n);
 }
+
+const void *cb_memmem(const void *haystack, size_t m, const void *needle, size_t n) {
+    return memmem(haystack, m, needle, n);
+}

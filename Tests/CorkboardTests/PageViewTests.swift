@@ -165,4 +165,18 @@ import Testing
         #expect(cut("XXXXaXbXYXXX", "XY") == ["XXXXaXb", "XXX"])
         #expect(cut("abc", "XY") == nil && cut("X", "XY") == nil && cut("", "XY") == nil && cut("XaY", "XY") == nil)
     }
+
+    /// The byte searches (`memmem`, `memrchr`) find what a plain scan of every position finds,
+    /// first and last, over random texts of a small alphabet (so partial matches abound).
+    @Test func theByteSearchesFindWhatAScanFinds() {
+        var rng = SystemRandomNumberGenerator()
+        func text(_ n: Int) -> [UInt8] { (0..<n).map { _ in UInt8(ascii: "a") + UInt8.random(in: 0..<3, using: &rng) } }
+        for _ in 0..<3_000 {
+            let hay = text(Int.random(in: 0..<40, using: &rng)), needle = text(Int.random(in: 1..<5, using: &rng))
+            let starts = hay.count < needle.count ? [] : (0...(hay.count - needle.count)).filter { hay[$0..<($0 + needle.count)].elementsEqual(needle) }
+            #expect(hay.firstRange(ofBytes: needle) == starts.first.map { $0..<($0 + needle.count) })
+            #expect(hay.lastRange(ofBytes: needle) == starts.last.map { $0..<($0 + needle.count) })
+        }
+        #expect([UInt8]("abc".utf8).firstRange(ofBytes: []) == nil && [UInt8]("abc".utf8).lastRange(ofBytes: []) == nil)
+    }
 }

@@ -18,6 +18,10 @@ void cb_clear_signal_flag(int sig);
 /// n bytes at s, or NULL.
 const void *cb_memrchr(const void *s, int c, size_t n);
 
+/// memmem (a GNU extension too): the first occurrence of the needle's n bytes in the haystack's
+/// m bytes, or NULL.
+const void *cb_memmem(const void *haystack, size_t m, const void *needle, size_t n);
+
 /// memfd_create wrapper (anonymous shared memory that child processes inherit by fd).
 int cb_memfd_create(const char *name);
 

@@ -33,7 +33,7 @@ public struct HotPost {
         self.post = post
         self.viewerPage = viewerPage
         self.viewerPageRest = viewerPageRest
-        articleRange = article.bytes.isEmpty ? nil : viewerPage.firstRange(of: article.bytes)
+        articleRange = article.bytes.isEmpty ? nil : viewerPage.firstRange(ofBytes: article.bytes)
         articleCopy = articleRange == nil ? article : nil
     }
 

@@ -1,4 +1,3 @@
-import CSupport
 import FastCGI
 import Foundation
 import MariaDB
@@ -125,23 +124,8 @@ enum PostPageHandler {
     /// drawing made around a placeholder is cut where each use puts its own value.
     static func split(_ bytes: [UInt8], atLast marker: String) -> (head: [UInt8], tail: [UInt8])? {
         let marker = Array(marker.utf8)
-        guard let at = lastIndex(of: marker, in: bytes) else { return nil }
-        return (Array(bytes[..<at]), Array(bytes[(at + marker.count)...]))
-    }
-
-    /// Found from the end by `memrchr` on the marker's first byte, then compared whole (a byte
-    /// loop over the page's tail was 2% of an uncached post page).
-    private static func lastIndex(of marker: [UInt8], in bytes: [UInt8]) -> Int? {
-        guard bytes.count >= marker.count, let first = marker.first else { return nil }
-        return bytes.withUnsafeBufferPointer { page -> Int? in
-            var limit = page.count - marker.count + 1   // candidates start below this
-            while limit > 0, let hit = cb_memrchr(page.baseAddress!, Int32(first), limit) {
-                let i = page.baseAddress!.distance(to: hit.assumingMemoryBound(to: UInt8.self))
-                if page[i..<(i + marker.count)].elementsEqual(marker) { return i }
-                limit = i
-            }
-            return nil
-        }
+        guard let at = bytes.lastRange(ofBytes: marker) else { return nil }
+        return (Array(bytes[..<at.lowerBound]), Array(bytes[at.upperBound...]))
     }
 
     /// The part every viewer shares (cached).
