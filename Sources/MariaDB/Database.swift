@@ -128,32 +128,45 @@ public final class Database {
     /// Runs a write on the primary. A write whose outcome is unknown throws `.outcomeUnknown`.
     /// `readYourWrites` false: the write is bookkeeping the client never reads back (a
     /// session's last-seen stamp), so it does not make the client's next requests causal.
+    /// A deadlock victim is run again, as a transaction is (see `againAfterDeadlock`).
     @discardableResult
     public func write(_ sql: SQL, readYourWrites: Bool = true, _ file: String = #fileID, _ line: Int = #line) throws -> ExecResult {
-        let result = try MariaDBError.at(file, line) { try followingSwitchover { try onPrimary { try $0.execute(sql, idempotent: false) } } }
+        let result = try againAfterDeadlock(file, line) {
+            try MariaDBError.at(file, line) { try followingSwitchover { try onPrimary { try $0.execute(sql, idempotent: false) } } }
+        }
         if result.affectedRows > 0, readYourWrites { noteCommit() }
         return result
     }
 
     /// Runs `body` in a transaction on the primary: COMMIT if it returns, ROLLBACK if it
     /// throws (see `MariaDBConnection.transaction`). Statements inside run on the
-    /// `Transaction` it is given. A deadlock victim rolled back whole, so it is run again (up
-    /// to three times in all), and so is one refused by a server that turned read-only (see
-    /// `followingSwitchover`): `body` must undo anything it does outside the database when it
-    /// throws (as `PostVisibility` does with the files it wrote).
+    /// `Transaction` it is given. A deadlock victim is run again (`againAfterDeadlock`), and so
+    /// is one refused by a server that turned read-only (see `followingSwitchover`): `body`
+    /// must undo anything it does outside the database when it throws (as `PostVisibility`
+    /// does with the files it wrote).
     @discardableResult
     public func transaction<T>(_ file: String = #fileID, _ line: Int = #line, _ body: (Transaction) throws -> T) throws -> T {
+        let value = try againAfterDeadlock(file, line) {
+            try MariaDBError.at(file, line) {
+                try followingSwitchover { try onPrimary { conn in try conn.transaction { try body(Transaction($0)) } } }
+            }
+        }
+        noteCommit()
+        return value
+    }
+
+    /// Runs `work` (a transaction, or one statement outside any) up to three times in all
+    /// while the server picks it as a deadlock's victim. InnoDB rolls a victim's transaction
+    /// back whole, a lone statement's included, so nothing of it stays and running it again
+    /// applies it once (two workers' batched upserts of shared keys deadlock so).
+    private func againAfterDeadlock<T>(_ file: String, _ line: Int, _ work: () throws -> T) throws -> T {
         var attempt = 0
         while true {
             do {
-                let value = try MariaDBError.at(file, line) {
-                    try followingSwitchover { try onPrimary { conn in try conn.transaction { try body(Transaction($0)) } } }
-                }
-                noteCommit()
-                return value
+                return try work()
             } catch let error as MariaDBError where error.code == .deadlock && attempt < 2 {
                 attempt += 1
-                logger.notice("deadlock, running the transaction again", metadata: ["attempt": "\(attempt)", "at": "\(file):\(line)"])
+                logger.notice("deadlock, running it again", metadata: ["attempt": "\(attempt)", "at": "\(file):\(line)"])
             }
         }
     }

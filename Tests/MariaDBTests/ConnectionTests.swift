@@ -180,6 +180,43 @@ import MariaDB
         }
     }
 
+    /// A lone write the server picks as a deadlock's victim was rolled back whole: it runs
+    /// again, and its change lands once. (Two workers' batched upserts of the same search-term
+    /// keys deadlocked so and lost their counts.)
+    @Test func aWriteChosenAsADeadlockVictimRunsAgain() throws {
+        try withScratchDatabase { config in
+            let c = try MariaDBConnection(address: config.primary, config: config)
+            defer { c.close() }
+            try c.execute("CREATE TABLE t (id INT PRIMARY KEY, v INT NOT NULL) ENGINE=InnoDB")
+            try c.execute("INSERT INTO t SELECT seq, 0 FROM seq_1_to_200")
+            let holding = DispatchSemaphore(value: 0), finished = DispatchSemaphore(value: 0)
+            let holderConfig = config
+            Thread.detachNewThread {
+                defer { finished.signal() }
+                guard let holder = try? MariaDBConnection(address: holderConfig.primary, config: holderConfig) else {
+                    holding.signal()
+                    return
+                }
+                defer { holder.close() }
+                try? holder.transaction { tx in
+                    // Many rows changed: InnoDB picks the smaller transaction, the write below.
+                    try tx.execute("UPDATE t SET v = v + 1 WHERE id >= \(3)")
+                    try tx.execute("UPDATE t SET v = v + 1 WHERE id = \(1)")
+                    holding.signal()
+                    Thread.sleep(forTimeInterval: 0.5)   // the write takes row 2 and waits for row 1
+                    try tx.execute("UPDATE t SET v = v + 1 WHERE id = \(2)")
+                }
+            }
+            holding.wait()
+            let db = Database(config: config)
+            defer { db.close() }
+            #expect(try db.write("UPDATE t SET v = v + 10 WHERE id IN (\(1), \(2)) ORDER BY id DESC").affectedRows == 2)
+            finished.wait()
+            let v = try c.query("SELECT v FROM t WHERE id <= \(3) ORDER BY id").map { try $0.decode("v", as: Int.self) }
+            #expect(v == [11, 11, 1], "the holder's transaction and the write each landed once")
+        }
+    }
+
     @Test func lostConnectionInsideTransactionThrowsAndCommitsNothing() throws {
         try withScratchDatabase { config in
             let c = try MariaDBConnection(address: config.primary, config: config)

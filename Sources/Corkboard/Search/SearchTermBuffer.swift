@@ -16,10 +16,17 @@ public final class SearchTermBuffer {
     /// Distinct (minute, term, client) keys that make a flush due at once.
     public static let maxKeys = 256
 
-    struct Key: Hashable {
+    struct Key: Hashable, Comparable {
         var minute: Date
         var term: String
         var client: [UInt8]
+
+        /// The table's primary key order (minute, term, client).
+        static func < (a: Key, b: Key) -> Bool {
+            if a.minute != b.minute { return a.minute < b.minute }
+            if a.term != b.term { return a.term < b.term }
+            return a.client.lexicographicallyPrecedes(b.client)
+        }
     }
 
     private var counts: [Key: Int] = [:]
@@ -50,12 +57,14 @@ public final class SearchTermBuffer {
         if isDue { flush(database, logger: logger) }
     }
 
-    /// Writes every waiting count in one statement. The counts are bookkeeping: when the write
+    /// Writes every waiting count in one statement, its rows in key order: every worker then
+    /// locks the keys they share in the same order (in a dictionary's order, which differs per
+    /// process, two workers' flushes deadlocked). The counts are bookkeeping: when the write
     /// fails (the primary is down) they are logged as lost rather than kept, so a long outage
     /// cannot grow the buffer.
     public func flush(_ database: Database, logger: Logger) {
         guard !counts.isEmpty else { return }
-        let rows = counts.map { key, n -> SQL in "(\(key.minute), \(key.term), \(key.client), \(n))" }
+        let rows = counts.sorted { $0.key < $1.key }.map { key, n -> SQL in "(\(key.minute), \(key.term), \(key.client), \(n))" }
         let keys = counts.count
         counts.removeAll(keepingCapacity: true)
         oldest = nil
