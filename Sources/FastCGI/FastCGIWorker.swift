@@ -12,7 +12,8 @@ import Logging
 /// finishes its request first. The listen socket is non-blocking, so losing the race for a
 /// connection to another worker never leaves this one stuck in `accept`.
 public final class FastCGIWorker {
-    /// Requests after which the process exits so the master replaces it (0 = never).
+    /// Requests after which the process exits so the master replaces it (0 = never): drawn
+    /// from `PoolConfig.recycleRange` of the pool's `max_requests`.
     public let maxRequests: Int
     /// The pool's shared memory, when started by a `PoolMaster`.
     public let scoreboard: Scoreboard?
@@ -27,7 +28,7 @@ public final class FastCGIWorker {
     /// has), blocks SIGTERM/SIGINT until the accept loop, attaches the scoreboard (fd 3).
     /// Create it early in the process, before the application's own setup.
     public init(maxRequests: Int, logger: Logger) {
-        self.maxRequests = maxRequests
+        self.maxRequests = maxRequests > 0 ? Int.random(in: PoolConfig.recycleRange(maxRequests)) : 0
         let env = ProcessInfo.processInfo.environment
         self.masterPid = env["CORKBOARD_MASTER_PID"].flatMap { Int32($0) }
         var logger = logger

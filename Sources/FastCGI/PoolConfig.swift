@@ -23,7 +23,8 @@ public struct PoolConfig: Sendable {
     public var listen: ListenAddress
     /// Number of single-threaded worker processes.
     public var workers: Int
-    /// A worker exits (and is replaced) after serving this many requests; 0 = never.
+    /// A worker exits (and is replaced) after serving at most this many requests, each after
+    /// its own count in `recycleRange`; 0 = never.
     public var maxRequests: Int
     /// A worker busy with one request for longer than this many seconds is killed.
     public var requestTimeout: Int
@@ -38,7 +39,15 @@ public struct PoolConfig: Sendable {
     /// read this pool's counters and a restarted pool keeps them; nil: an anonymous memfd.
     public var scoreboardPath: String?
 
-    public init(listen: ListenAddress, workers: Int = 4, maxRequests: Int = 100_000, requestTimeout: Int = 30,
+    /// The counts of requests one worker may be recycled after: the top quarter up to
+    /// `maxRequests`, each worker drawing its own. Workers started together share the load
+    /// evenly, so with one count they all exited within two seconds of each other, and every
+    /// hot cache on the host emptied at once.
+    public static func recycleRange(_ maxRequests: Int) -> ClosedRange<Int> {
+        (maxRequests - maxRequests / 4)...maxRequests
+    }
+
+    public init(listen: ListenAddress, workers: Int = 4, maxRequests: Int = 1_000_000, requestTimeout: Int = 30,
                 shutdownTimeout: Int = 30, backlog: Int = 1024, workerCommand: [String] = [], scoreboardPath: String? = nil) {
         self.scoreboardPath = scoreboardPath
         self.listen = listen

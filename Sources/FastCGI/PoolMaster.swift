@@ -166,7 +166,7 @@ public final class PoolMaster {
                 logger.warning("\(summary): killed, \(reason)")
             } else if stopping || child.retiring {
                 logger.info("\(summary): stopped")
-            } else if clean && config.maxRequests > 0 && served >= UInt64(config.maxRequests) {
+            } else if clean && config.maxRequests > 0 && served >= UInt64(PoolConfig.recycleRange(config.maxRequests).lowerBound) {
                 logger.info("\(summary): recycled")
             } else if clean {
                 logger.notice("\(summary): exited unexpectedly")

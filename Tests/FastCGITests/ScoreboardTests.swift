@@ -34,6 +34,13 @@ import Testing
         #expect(board.counter(999) == 0)
     }
 
+    /// Each worker is recycled after its own count, in the top quarter up to max_requests.
+    @Test func workersAreRecycledInTheTopQuarterOfMaxRequests() {
+        #expect(PoolConfig.recycleRange(1_000_000) == 750_000...1_000_000)
+        #expect(PoolConfig.recycleRange(10) == 8...10 && PoolConfig.recycleRange(1) == 1...1)
+        #expect(PoolConfig(listen: .tcp(host: "127.0.0.1", port: 9000)).maxRequests == 1_000_000)
+    }
+
     @Test func attachRefusesNonScoreboard() {
         var fds: [Int32] = [0, 0]
         #expect(pipe(&fds) == 0)

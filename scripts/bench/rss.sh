@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Worker memory over a long life (issue 12: RSS after 1 M requests against after 100 k). The
-# pool normally recycles a worker after max_requests (100,000), so this restarts the bench
-# stack's pool with one worker and max_requests above the run, drives it with the mixed load
-# (scripts/bench/mixed.lua, all of the city's posts, listings and searches) in 10-second wrk
-# runs, and prints the worker's RSS and PSS at each checkpoint.
+# pool recycles a worker after max_requests (750,000 to 1,000,000), so this restarts the bench
+# stack's pool with one worker that is never recycled (max_requests 0), drives it with the
+# mixed load (scripts/bench/mixed.lua, all of the city's posts, listings and searches) in
+# 10-second wrk runs, and prints the worker's RSS and PSS at each checkpoint.
 #
 #   scripts/bench/rss.sh [REQUESTS [CHECKPOINT]]   (default 1000000, every 100000)
 # Needs the bench stack's corpus (scripts/bench/corpus.sh, loaded by `make bench`).
@@ -19,7 +19,7 @@ trap 'scripts/stack.sh stop >/dev/null 2>&1 || true' EXIT
 # shellcheck disable=SC1091
 source var/bench/stack.env
 scripts/stack.sh pool-stop >/dev/null
-CORKBOARD_WORKERS=1 CORKBOARD_MAX_REQUESTS=$((TOTAL + 100000)) CORKBOARD_REQUEST_TIMEOUT=30 scripts/stack.sh pool-start >/dev/null
+CORKBOARD_WORKERS=1 CORKBOARD_MAX_REQUESTS=0 CORKBOARD_REQUEST_TIMEOUT=30 scripts/stack.sh pool-start >/dev/null
 dir="$CB_RUN_DIR/rss"
 mkdir -p "$dir"
 corpus_visible_ids "$dir/ids"

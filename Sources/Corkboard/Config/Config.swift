@@ -57,7 +57,7 @@ public struct Config: Sendable {
         pool = PoolConfig(
             listen: try Self.listenAddress(file),
             workers: try file.int("workers", default: 4, range: 1...512),
-            maxRequests: try file.int("max_requests", default: 100_000, range: 0...Int.max),
+            maxRequests: try file.int("max_requests", default: 1_000_000, range: 0...Int.max),
             requestTimeout: try file.int("request_timeout", default: 30, range: 1...3600),
             shutdownTimeout: try file.int("shutdown_timeout", default: 30, range: 1...3600),
             backlog: try file.int("backlog", default: 1024, range: 1...65535))
