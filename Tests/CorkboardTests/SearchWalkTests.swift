@@ -178,6 +178,31 @@ import Testing
         #expect(walked.map { Int64($0["id"] as! Int) } == [id])
     }
 
+    /// A word a phrase of the query holds is not checked on its own: the phrase check covers
+    /// it. What the walk finds stays the same: the words in that order, other words too.
+    @Test func aPhraseCoversItsOwnWords() throws {
+        let (h, _) = try Self.city()
+        let db = h.app.database
+        let id = try Self.postNow(db, title: "Brass desk lamp", description: "Old, and it works. 자전거를 팝니다")
+        let city = try #require(try CityStore(database: db).find(slug: "lisbon"))
+        let catalog = try SearchCatalog.load(cityID: city.id, database: db)
+        func plan(_ q: String) throws -> SearchPlan {
+            let request = try SearchRequest(city: city, items: [("q", q)], catalog: catalog, key: h.app.config.search.cursorKey)
+            return SearchPlan(request: request, driver: request.query.required.first, since: .distantPast, walkStart: Date())
+        }
+        let checks = { (sql: SQL) in sql.text.components(separatedBy: "FROM search_terms x").count - 1 }
+        #expect(try plan("\"brass desk\"").checked.isEmpty)
+        #expect(try checks(plan("\"brass desk\"").source(phase: nil)) == 0)
+        #expect(try plan("\"brass desk\" lamp").checked == ["lamp"])
+        #expect(try plan("자전거").checked.isEmpty && plan("자전거").request.query.required.count == 2)
+        #expect(try plan("brass lamp").checked == ["lamp"])
+        for (q, found) in [("\"brass desk\"", true), ("\"desk brass\"", false), ("\"brass desk\" lamp", true),
+                           ("\"brass desk\" sofa", false), ("자전거", true), ("전거자", false), ("\"it works\"", true)] {
+            let walked = try Self.walk(h, "q=\(q.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)").joined()
+            #expect(walked.map { Int64($0["id"] as! Int) } == (found ? [id] : []), "\(q)")
+        }
+    }
+
     /// The count rides on the page's rows; a later page with no rows left (its posts left the
     /// index since the walk began) still counts the new ones.
     @Test func aLaterPageWithNothingLeftStillCountsTheNewPosts() throws {

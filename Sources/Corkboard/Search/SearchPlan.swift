@@ -16,6 +16,20 @@ struct SearchPlan {
     let since: Date
     /// The walk's start: nothing newer is part of the walk.
     let walkStart: Date
+    /// The required terms each key of the walk is checked for: all but the driver and those a
+    /// phrase check covers (`SearchQuery.termsInPhrases`). A Korean word of three syllables is
+    /// two pairs and a phrase: its page checked the other pair and the phrase for every key,
+    /// and now checks the phrase alone.
+    let checked: [String]
+
+    init(request: SearchRequest, driver: String?, since: Date, walkStart: Date) {
+        self.request = request
+        self.driver = driver
+        self.since = since
+        self.walkStart = walkStart
+        let inPhrases = request.query.termsInPhrases
+        checked = request.query.required.filter { $0 != driver && !inPhrases.contains($0) }
+    }
 
     var id: SQL { driver == nil ? "k.id" : "k.post_id" }
 
@@ -45,7 +59,7 @@ struct SearchPlan {
         default: break
         }
         let title: SQL = r.titlesOnly ? " AND x.in_title = 1" : ""
-        for term in r.query.required where term != driver {
+        for term in checked {
             conditions.append("""
                 EXISTS (SELECT 1 FROM search_terms x WHERE x.city_id = k.city_id AND x.term = \(SearchText.hash(term))
                 AND x.created_at = k.created_at AND x.post_id = \(id)\(title))
@@ -70,7 +84,7 @@ struct SearchPlan {
     /// Whether the walk checks each key with subqueries (other words, excluded words, phrases).
     var checksEachKey: Bool {
         let q = request.query
-        return q.required.contains { $0 != driver } || !q.excludedTerms.isEmpty || !q.phrases.isEmpty || !q.excludedPhrases.isEmpty
+        return !checked.isEmpty || !q.excludedTerms.isEmpty || !q.phrases.isEmpty || !q.excludedPhrases.isEmpty
     }
 
     /// `select` as the statement to run. The walk's checks must stay point lookups made for

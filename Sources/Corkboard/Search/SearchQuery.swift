@@ -22,6 +22,12 @@ public struct SearchQuery: Equatable, Sendable {
     /// stopwords): the answer is empty rather than every post.
     public var matchesNothing = false
 
+    /// The required terms a phrase check already covers: a post that contains a phrase has
+    /// each of its words (or CJK pairs) as index terms too.
+    public var termsInPhrases: Set<String> {
+        Set(phrases.flatMap { SearchText.pieces($0).flatMap(SearchText.queryTerms(of:)) })
+    }
+
     /// No text at all: a plain browse.
     public var isEmpty: Bool { required.isEmpty && phrases.isEmpty && excludedTerms.isEmpty && excludedPhrases.isEmpty && !matchesNothing }
 
