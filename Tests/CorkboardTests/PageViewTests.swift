@@ -175,6 +175,7 @@ import Testing
             let hay = text(Int.random(in: 0..<40, using: &rng)), needle = text(Int.random(in: 1..<5, using: &rng))
             let starts = hay.count < needle.count ? [] : (0...(hay.count - needle.count)).filter { hay[$0..<($0 + needle.count)].elementsEqual(needle) }
             #expect(hay.firstRange(ofBytes: needle) == starts.first.map { $0..<($0 + needle.count) })
+            #expect(hay.firstRange(ofBytes: needle, probe: 2) == starts.first.map { $0..<($0 + needle.count) })
             #expect(hay.lastRange(ofBytes: needle) == starts.last.map { $0..<($0 + needle.count) })
         }
         #expect([UInt8]("abc".utf8).firstRange(ofBytes: []) == nil && [UInt8]("abc".utf8).lastRange(ofBytes: []) == nil)
