@@ -23,10 +23,9 @@ public struct SearchQuery: Equatable, Sendable {
     public var matchesNothing = false
 
     /// The required terms a phrase check already covers: a post that contains a phrase has
-    /// each of its words (or CJK pairs) as index terms too.
-    public var termsInPhrases: Set<String> {
-        Set(phrases.flatMap { SearchText.pieces($0).flatMap(SearchText.queryTerms(of:)) })
-    }
+    /// each of its words (or CJK pairs) as index terms too. Kept while parsing (cutting a
+    /// normalized phrase again folds CJK text again: 26,000 instructions for a Korean word).
+    public private(set) var termsInPhrases: Set<String> = []
 
     /// No text at all: a plain browse.
     public var isEmpty: Bool { required.isEmpty && phrases.isEmpty && excludedTerms.isEmpty && excludedPhrases.isEmpty && !matchesNothing }
@@ -81,12 +80,16 @@ public struct SearchQuery: Equatable, Sendable {
             // Several words in quotes or joined by punctuation ("e-bike"), or a CJK run longer
             // than one pair: the terms alone do not say the words are adjacent.
             let needsPhrase = pieces.count > 1 || (pieces[0].isCJK && pieces[0].text.count > 2)
-            if needsPhrase, added || terms.isEmpty, !phrases.contains(normalized) { phrases.append(normalized) }
+            if needsPhrase, added || terms.isEmpty, !phrases.contains(normalized) {
+                phrases.append(normalized)
+                termsInPhrases.formUnion(terms)
+            }
         }
         if required.isEmpty {
             // Nothing required: exclusions alone narrow a browse; only operators or stopwords
             // match nothing.
             phrases = []
+            termsInPhrases = []
             if excludedTerms.isEmpty && excludedPhrases.isEmpty { matchesNothing = sawText || !items.isEmpty }
         }
     }
