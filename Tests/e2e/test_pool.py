@@ -190,3 +190,25 @@ def test_sigkill_of_master_leaves_no_worker(pool):
     assert wait_until(lambda: not alive(master), 5)
     gone = wait_until(lambda: not any(alive(p) for p in workers) and not worker_processes(pool), 10)
     assert gone, f"orphaned workers survive the master: {sorted(worker_processes(pool))}"
+
+
+def test_workers_are_recycled_each_after_its_own_count(pool):
+    """Each worker exits after its own count in the top quarter of max_requests (so workers
+    started together do not all restart, and empty their caches, at once); the master logs
+    each exit as a recycling and replaces the worker, and no request fails meanwhile."""
+    log = Path(pool.log_dir) / "pool.log"
+    start = log.stat().st_size
+    pool.pool_restart(max_requests=40)
+    try:
+        with healthz_load(pool) as load:
+            load.wait_for(500, timeout=60)
+        text = log.read_text(errors="replace")[start:]
+        ended = re.findall(r"ended with exit code 0 after [\d.]+ s and (\d+) requests: (\w+)", text)
+        counts = [int(n) for n, how in ended if how == "recycled"]
+        assert len(counts) >= 6, ended
+        assert all(30 <= n <= 40 for n in counts), counts
+        assert len(set(counts)) > 1, f"every worker was recycled after the same count: {counts}"
+        assert "exited unexpectedly" not in text and "crashed" not in text
+        assert not load.failures(), load.outcomes()
+    finally:
+        pool.pool_restart()
