@@ -128,12 +128,14 @@ public final class Database {
     /// Runs a write on the primary. A write whose outcome is unknown throws `.outcomeUnknown`.
     /// `readYourWrites` false: the write is bookkeeping the client never reads back (a
     /// session's last-seen stamp), so it does not make the client's next requests causal.
-    /// A deadlock victim is run again, as a transaction is (see `againAfterDeadlock`).
+    /// A deadlock victim is run again, as a transaction is (see `againAfterDeadlock`), unless
+    /// it ran inside a transaction: the server rolled that back whole, and the transaction's
+    /// caller decides.
     @discardableResult
     public func write(_ sql: SQL, readYourWrites: Bool = true, _ file: String = #fileID, _ line: Int = #line) throws -> ExecResult {
-        let result = try againAfterDeadlock(file, line) {
-            try MariaDBError.at(file, line) { try followingSwitchover { try onPrimary { try $0.execute(sql, idempotent: false) } } }
-        }
+        let once = { try MariaDBError.at(file, line) { try self.followingSwitchover { try self.onPrimary { try $0.execute(sql, idempotent: false) } } } }
+        let alone = !(primaryServer.connection?.inTransaction ?? false)
+        let result = alone ? try againAfterDeadlock(file, line, once) : try once()
         if result.affectedRows > 0, readYourWrites { noteCommit() }
         return result
     }
