@@ -53,6 +53,13 @@ import Testing
         return (h, posts)
     }
 
+    /// A search request for the text `q` in the walk's city.
+    static func request(_ h: AppHarness, q: String) throws -> SearchRequest {
+        let city = try #require(try CityStore(database: h.app.database).find(slug: "lisbon"))
+        let catalog = try SearchCatalog.load(cityID: city.id, database: h.app.database)
+        return try SearchRequest(city: city, items: [("q", q)], catalog: catalog, key: h.app.config.search.cursorKey)
+    }
+
     /// A post made now by the city's poster, indexed: its id.
     static func postNow(_ db: Database, title: String, description: String) throws -> Int64 {
         let id = Int64(try db.write("""
@@ -165,11 +172,8 @@ import Testing
         let (h, _) = try Self.city()
         let db = h.app.database
         let id = try Self.postNow(db, title: "Brass lamp", description: "A brass desk lamp.")
-        let city = try #require(try CityStore(database: db).find(slug: "lisbon"))
-        let catalog = try SearchCatalog.load(cityID: city.id, database: db)
         for q in ["brass lamp", "lamp \"brass desk\"", "lamp -brass"] {
-            let request = try SearchRequest(city: city, items: [("q", q)], catalog: catalog, key: h.app.config.search.cursorKey)
-            let plan = try SearchEngine(database: db, pageSize: 5).explain(request)
+            let plan = try SearchEngine(database: db, pageSize: 5).explain(try Self.request(h, q: q))
             let checks = plan.filter { $0.contains("table=x ") || $0.contains("table=d ") }
             #expect(!checks.isEmpty, "\(q): \(plan)")
             #expect(checks.allSatisfy { $0.hasPrefix("select_type=DEPENDENT SUBQUERY") }, "\(q): \(plan)")
@@ -184,10 +188,8 @@ import Testing
         let (h, _) = try Self.city()
         let db = h.app.database
         let id = try Self.postNow(db, title: "Brass desk lamp", description: "Old, and it works. 자전거를 팝니다")
-        let city = try #require(try CityStore(database: db).find(slug: "lisbon"))
-        let catalog = try SearchCatalog.load(cityID: city.id, database: db)
         func plan(_ q: String) throws -> SearchPlan {
-            let request = try SearchRequest(city: city, items: [("q", q)], catalog: catalog, key: h.app.config.search.cursorKey)
+            let request = try Self.request(h, q: q)
             return SearchPlan(request: request, driver: request.query.required.first, since: .distantPast, walkStart: Date())
         }
         let checks = { (sql: SQL) in sql.text.components(separatedBy: "FROM search_terms x").count - 1 }
