@@ -136,10 +136,18 @@ def edit_and_read(stack, poster, post_id, old, new):
         r = poster.put(stack.url(f"/api/posts/{post_id}"), json={"title": new}, timeout=30)
         answered = time.monotonic()
         assert r.status_code == 200 and r.json()["title"] == new, r.text
+        edited = per_worker(status(stack))
         with ThreadPoolExecutor(2) as pool:
             mine = pool.submit(fetch_many, stack, post_id, 200, poster)
             anon = pool.submit(fetch_many, stack, post_id, 400)
             mine, anon = mine.result(), anon.result()
+    # Until every worker has served requests since the edit (the kernel favours the first idle
+    # worker, so one may have had none yet), so each has had the chance to find its copy stale.
+    for _ in range(30):
+        served = {pid: n - edited.get(pid, 0) for pid, n in per_worker(status(stack)).items()}
+        if len(served) == WORKERS and min(served.values()) >= 3:
+            break
+        anon += fetch_many(stack, post_id, 200)
     after = status(stack)["database"]["cache"]
     delta = {k: after[k] - before[k] for k in after}
     late = [(c, t) for sent, c, t in bg.seen if sent > answered]
