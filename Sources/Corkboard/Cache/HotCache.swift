@@ -127,11 +127,18 @@ public final class HotCache<Value> {
         } else {
             pushFront(node, in: &probation)
         }
-        while nodes.count > maxEntries || self.bytes > maxBytes,
-              let victim = probation.tail.flatMap({ $0 !== node ? $0 : nil }) ?? protected.tail, victim !== node {
+        while nodes.count > maxEntries || self.bytes > maxBytes, let victim = victim(sparing: node) {
             remove(victim)
             counters?.evicted()
         }
+    }
+
+    /// The entry to evict next: probation's least recently used, else the protected one's;
+    /// never `kept` (the entry just stored, at the head of its segment).
+    private func victim(sparing kept: Node) -> Node? {
+        if let last = probation.tail, last !== kept { return last }
+        if let last = protected.tail, last !== kept { return last }
+        return nil
     }
 
     /// The item's generation now; read it before fetching a value to `put`.
