@@ -32,6 +32,38 @@ extension FastCGIWorker {
         write(response, headOnly: method == "HEAD", to: request.out)
     }
 
+    /// Makes `FCGX_Finish_r` close the connection at once when nothing more can come on it.
+    ///
+    /// libfcgi closes a connection by shutting down its sending side and reading until the
+    /// peer closes its end, for up to 2 s: on TCP, closing with unread bytes sends a reset that
+    /// can make the peer drop the response. So after every request the worker slept until
+    /// nginx had read the response and closed the socket (three more system calls and a
+    /// context switch per request), and could not take the next connection meanwhile.
+    ///
+    /// nginx sends a request's stdin up to its end record before it reads the answer, and
+    /// nothing after it on a connection it does not keep (`fastcgi_keep_conn off`). Once the
+    /// stdin is read to that record (a request without a body has only the record, already
+    /// read with the params), nothing is left unread and nothing more comes, so a plain
+    /// `close` loses nothing: nginx reads the whole response, then the end of the stream. A
+    /// kept connection, a stream error, or a body still unread past `closeReadLimit` bytes
+    /// (one the handler refused unread) keeps libfcgi's close.
+    static func closeWithoutWaiting(_ request: inout FCGX_Request) {
+        guard request.keepConnection == 0, let input = request.in else { return }
+        var left = closeReadLimit
+        withUnsafeTemporaryAllocation(of: CChar.self, capacity: 4096) { buffer in
+            while FCGX_HasSeenEOF(input) == 0, left > 0 {
+                let n = FCGX_GetStr(buffer.baseAddress, Int32(min(buffer.count, left)), input)
+                if n <= 0 { break }
+                left -= Int(n)
+            }
+        }
+        if FCGX_HasSeenEOF(input) != 0, FCGX_GetError(input) == 0 { _ = FCGX_Detach(&request) }
+    }
+
+    /// Unread body bytes `closeWithoutWaiting` reads to reach the stdin's end; past them the
+    /// connection is left to libfcgi's close, which reads the rest anyway.
+    static let closeReadLimit = 64 * 1024
+
     /// The params, copied straight from libfcgi's "NAME=value" C strings, refusing more than
     /// `FastCGIRequest.maxParamsBytes` or `maxParamsCount`.
     static func params(_ envp: FCGX_ParamArray?) throws -> FastCGIParams {

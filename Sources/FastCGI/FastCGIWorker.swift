@@ -127,6 +127,7 @@ public final class FastCGIWorker {
             }
             acceptErrors = 0
             handle(&request, responder: responder)
+            Self.closeWithoutWaiting(&request)
             FCGX_Finish_r(&request)
             served += 1
             if let board = scoreboard, let slot { board.markIdle(slot: slot, served: true) }

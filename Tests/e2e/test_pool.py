@@ -9,6 +9,8 @@ checks what the site's users would see. Destructive drills leave the pool runnin
 import os
 import re
 import signal
+import socket
+import struct
 import subprocess
 import threading
 import time
@@ -212,3 +214,70 @@ def test_workers_are_recycled_each_after_its_own_count(pool):
         assert not load.failures(), load.outcomes()
     finally:
         pool.pool_restart()
+
+
+# --- the FastCGI connection itself ------------------------------------------------------------
+
+def fcgi_record(kind: int, content: bytes = b"") -> bytes:
+    """One FastCGI record of request 1 (version 1, no padding)."""
+    return struct.pack(">BBHHBB", 1, kind, 1, len(content), 0, 0) + content
+
+
+def fcgi_pairs(params: dict) -> bytes:
+    out = b""
+    for name, value in params.items():
+        n, v = name.encode(), value.encode()
+        for length in (len(n), len(v)):
+            out += bytes([length]) if length < 128 else struct.pack(">I", length | 0x80000000)
+        out += n + v
+    return out
+
+
+def fcgi_exchange(stack, method: str, uri: str, body: bytes = b""):
+    """Sends one request straight to the pool's socket as nginx does (a connection of its own,
+    not kept: flags 0), reads until the worker's end of the stream; returns the still open
+    socket and what came."""
+    params = {"REQUEST_METHOD": method, "REQUEST_URI": uri, "QUERY_STRING": "", "DOCUMENT_URI": uri,
+              "SCRIPT_NAME": uri, "SERVER_PROTOCOL": "HTTP/1.1", "HTTPS": "on", "HTTP_HOST": "127.0.0.1",
+              "REMOTE_ADDR": "192.0.2.10", "REQUEST_ID": "0" * 32, "HTTP_USER_AGENT": "pool-drill",
+              "CONTENT_LENGTH": str(len(body)), "CONTENT_TYPE": "application/x-www-form-urlencoded"}
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    s.settimeout(REQUEST_TIMEOUT)
+    s.connect(stack.pool_socket)
+    stdin = b"".join(fcgi_record(5, body[i:i + 32768]) for i in range(0, len(body), 32768))
+    s.sendall(fcgi_record(1, struct.pack(">HB5x", 1, 0)) + fcgi_record(4, fcgi_pairs(params)) + fcgi_record(4)
+              + stdin + fcgi_record(5))
+    got = b""
+    while chunk := s.recv(65536):
+        got += chunk
+    return s, got
+
+
+def peer_closed(s) -> bool:
+    """Whether the other end has closed its socket (writes fail), not only stopped sending."""
+    try:
+        for _ in range(5):
+            s.sendall(b"\0" * 64)
+            time.sleep(0.05)
+    except (BrokenPipeError, ConnectionResetError):
+        return True
+    return False
+
+
+def test_a_worker_closes_a_finished_connection_at_once(pool):
+    """Once the request's stdin is read to its end nothing more can come, so the worker closes
+    the socket right after the response (libfcgi's own close shuts the sending side and waits
+    for nginx to close first, for up to 2 s, and the worker can take no other connection
+    meanwhile). A body left unread keeps libfcgi's close, so nothing unread is cut off."""
+    for method, uri, body in (("GET", "/healthz", b""), ("POST", "/login", b"email=a%40b.example&password=x"),
+                              ("POST", "/healthz", b"x" * 1000)):
+        s, got = fcgi_exchange(pool, method, uri, body)
+        with s:
+            assert got.startswith(b"\x01\x06") and b"Status: " in got, got[:200]
+            assert got.rfind(b"\x01\x03\x00\x01") > 0, "no END_REQUEST record"
+            assert peer_closed(s), f"{method} {uri}: the worker only shut its sending side and waited"
+    # A refused body far past what the worker reads on its way out: libfcgi's close, which
+    # reads the rest; the response is still whole.
+    s, got = fcgi_exchange(pool, "POST", "/healthz", b"x" * 200_000)
+    with s:
+        assert b"Status: " in got and got.rfind(b"\x01\x03\x00\x01") > 0, got[:200]

@@ -22,6 +22,12 @@ int main(void) {
     while (FCGX_Accept_r(&req) >= 0) {
         FCGX_PutStr(head, head_len, req.out);
         FCGX_PutStr(body, (int)size, req.out);
+        /* The connection is closed as the Swift worker closes it (FastCGIWorker.closeWithoutWaiting):
+         * stdin read to its end record, then a plain close instead of libfcgi's shutdown and wait
+         * for nginx to close first. */
+        char scratch[4096];
+        while (!FCGX_HasSeenEOF(req.in) && FCGX_GetStr(scratch, sizeof scratch, req.in) > 0) {}
+        if (FCGX_HasSeenEOF(req.in) && FCGX_GetError(req.in) == 0) FCGX_Detach(&req);
         FCGX_Finish_r(&req);
     }
     return 0;
