@@ -496,8 +496,9 @@ smtp_host = $(host_addr smtp)
 smtp_port = $SMTP_PORT
 mail_from = Corkboard <noreply@localhost>
 # Posts: test-only fault hooks (CORKBOARD_TEST_FAIL_BEFORE_COMMIT and _HOLD_BEFORE_COMMIT, set for
-# the pools below).
-test_hooks = true
+# the pools below), and the X-Corkboard-Worker header. Off on the bench stack, which measures the
+# site as production runs it.
+test_hooks = $([[ "$CB_STACK" == bench ]] && echo false || echo true)
 smtp_timeout = 10
 mailer_poll_interval = 1
 common_passwords_file = $ROOT/share/common-passwords.txt
