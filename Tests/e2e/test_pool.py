@@ -277,7 +277,9 @@ def test_a_worker_closes_a_finished_connection_at_once(pool):
             assert got.rfind(b"\x01\x03\x00\x01") > 0, "no END_REQUEST record"
             assert peer_closed(s), f"{method} {uri}: the worker only shut its sending side and waited"
     # A refused body far past what the worker reads on its way out: libfcgi's close, which
-    # reads the rest; the response is still whole.
+    # reads the rest (what we send after the response is read, not refused); the response is
+    # still whole.
     s, got = fcgi_exchange(pool, "POST", "/healthz", b"x" * 200_000)
     with s:
         assert b"Status: " in got and got.rfind(b"\x01\x03\x00\x01") > 0, got[:200]
+        assert not peer_closed(s), "a body past the read limit was read to its end before closing"
