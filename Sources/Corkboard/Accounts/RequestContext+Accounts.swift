@@ -5,11 +5,9 @@ import MariaDB
 /// The auth API handlers use: who is asking, and whether a state change really comes from our
 /// own pages. Sessions are always checked on the primary.
 extension RequestContext {
-    private static let sessionKey = "accounts.session"
-
     /// The live session of this request (cached), nil when anonymous.
     public func currentSession() throws -> SessionRecord? {
-        if let cached = storage[Self.sessionKey] { return cached as? SessionRecord }
+        if let cached = sessionLookup { return cached }
         var found: SessionRecord?
         if let token = request.cookies[SessionCookie.name], !token.isEmpty {
             do {
@@ -22,17 +20,17 @@ extension RequestContext {
                 logger.warning("session unknown: primary unavailable", metadata: ["error": "\(error.debugDescription)"])
             }
         }
-        storage[Self.sessionKey] = Optional(found) as Any
+        sessionLookup = .some(found)
         return found
     }
 
     /// Forgets the cached session (after log-in, log-out or a change to the user).
     func resetSessionCache(_ record: SessionRecord? = nil) {
-        storage[Self.sessionKey] = Optional(record) as Any
+        sessionLookup = .some(record)
     }
 
     /// The logged-in user from the session cookie (checked against the PRIMARY, never a
-    /// replica), nil when anonymous. Cached per request in `storage`.
+    /// replica), nil when anonymous. Cached per request in `sessionLookup`.
     public func currentUser() throws -> User? {
         try currentSession()?.user
     }
@@ -84,12 +82,12 @@ extension RequestContext {
     public func csrfToken() throws -> String {
         if let session = try currentSession() { return CSRFToken.forSession(key: session.csrfKey) }
         let key = try AccountKeys.siteCSRFMAC(database)
-        if let cookie = storage["accounts.csrfCookie"] as? String ?? request.cookies[SessionCookie.csrfName],
+        if let cookie = anonymousCSRFCookie ?? request.cookies[SessionCookie.csrfName],
            SessionCookie.isWellFormed(cookie) {
             return CSRFToken.forAnonymous(site: key, cookie: cookie)
         }
         let cookie = Crypto.token()
-        storage["accounts.csrfCookie"] = cookie
+        anonymousCSRFCookie = cookie
         responseHeaders.append(("Set-Cookie", SessionCookie.setCSRF(cookie)))
         return CSRFToken.forAnonymous(site: key, cookie: cookie)
     }

@@ -3,14 +3,17 @@ import Logging
 import MariaDB
 
 /// What a handler gets: the request, its path captures and the worker's services.
-/// A class, so that what a request works out once (its session, its form) is kept for the
-/// rest of that request by extensions that add stored state through `storage`.
+/// A class, so that what a request works out once (its session, its anonymous CSRF cookie) is
+/// kept for the rest of that request in the typed fields below.
 public final class RequestContext {
     public let request: FastCGIRequest
     public let pathParameters: [String: String]
     public let app: CorkboardApp
-    /// Per-request values that feature extensions compute once (e.g. the session's user).
-    public var storage = RequestStorage()
+    /// The session `currentSession()` looked up: nil before the lookup, `.some(nil)` when the
+    /// visitor is anonymous (a typed field: a keyed store boxed it as `Any` on every page).
+    var sessionLookup: SessionRecord??
+    /// The anonymous `__Host-csrf` cookie this response sets, once `csrfToken()` has made one.
+    var anonymousCSRFCookie: String?
     /// Headers to add to whatever response this request ends with (e.g. Set-Cookie).
     public var responseHeaders: [(String, String)] = []
     /// The worker's logger with this request's id (nginx's `$request_id`, also in its access
