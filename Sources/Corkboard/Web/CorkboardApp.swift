@@ -128,7 +128,9 @@ public final class CorkboardApp: FastCGIResponder {
         // A logged-in visitor's page says when account changes are paused: pages that never
         // needed the session (listings, cached posts) look it up here, so an outage of the
         // primary shows on every page they see, not only on those that happened to ask.
-        if response.isHTML, let token = request.cookies[SessionCookie.name], !token.isEmpty {
+        // The cookie first: most requests are anonymous, and asking whether the response is a
+        // page reads its headers.
+        if let token = request.cookies[SessionCookie.name], !token.isEmpty, response.isHTML {
             _ = try? context.currentSession()
         }
         if context.identityUnavailable { Layout.addReadOnlyNotice(to: &response) }
