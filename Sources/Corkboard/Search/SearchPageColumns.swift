@@ -36,8 +36,11 @@ struct SearchPageColumns {
         var ids: (categories: [Int64], neighbourhoods: [Int64]) = ([], [])
         for row in rows where try row.decode(postID, as: Int64?.self) != nil {
             let c = try row.decode(category, as: Int64.self)
-            if entries.categories[c] == nil { ids.categories.append(c) }
-            if let n = try row.decode(neighbourhood, as: Int64?.self), entries.neighbourhoods[n] == nil { ids.neighbourhoods.append(n) }
+            // `index(forKey:)`: asking `[key] == nil` copied each entry out (its two strings) to compare it.
+            if entries.categories.index(forKey: c) == nil { ids.categories.append(c) }
+            if let n = try row.decode(neighbourhood, as: Int64?.self), entries.neighbourhoods.index(forKey: n) == nil {
+                ids.neighbourhoods.append(n)
+            }
         }
         return ids
     }
