@@ -35,6 +35,18 @@ import Testing
         #expect(Currency.eur.format(1) == "€0.01")
     }
 
+    /// A page writes prices without escaping them (`HTML`'s `price:` interpolation): every
+    /// known currency's text must need none, and the page must show what `format` says.
+    @Test func displayedPricesNeedNoEscaping() {
+        for currency in Currency.known.values {
+            for amount: Int64? in [nil, 0, 1, -1250, 123_456_789] {
+                let text = currency.format(amount)
+                #expect(HTML.escape(text) == text, "\(currency.code): \(text)")
+                #expect(("<p>\(price: amount, in: currency)</p>" as HTML).text == "<p>\(text)</p>")
+            }
+        }
+    }
+
     @Test func inputStyleHasNoSymbolOrGrouping() {
         #expect(Currency.krw.format(300_000, .input) == "300000")
         #expect(Currency.eur.format(1250, .input) == "12.50")

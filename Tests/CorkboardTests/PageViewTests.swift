@@ -79,6 +79,30 @@ import Testing
         #expect(PhotoGalleryView.fitted(200, 100, within: 320) == (200, 100))
     }
 
+    /// The row's age and time stamp are written without escaping: each is what `Layout.age`
+    /// and `ISO8601Stamp` say, and needs none.
+    @Test func agesAndStampsAreWrittenAsTheirFunctionsSayThem() {
+        let now = Date(timeIntervalSince1970: 1_764_000_000)
+        for seconds: Double in [0, 59, 60, 3599, 3600, 86399, 86400, 518_400, -5] {
+            let date = now.addingTimeInterval(-seconds)
+            let age = Layout.age(date, now: now)
+            #expect(HTML.escape(age) == age && ("\(age: date, now: now)" as HTML).text == age)
+            #expect(("\(iso8601: date)" as HTML).text == ISO8601Stamp.string(date))
+        }
+        #expect(Layout.age(now.addingTimeInterval(-7200), now: now) == "2 h ago" && Layout.age(now, now: now) == "just now")
+        #expect(Layout.age(now.addingTimeInterval(-3 * 86400), now: now) == "3 d ago")
+        #expect(Layout.age(now.addingTimeInterval(-120), now: now) == "2 min ago")
+    }
+
+    /// The page's own address is escaped once and written into every row as it is.
+    @Test func everyRowCarriesThePageAddressEscaped() {
+        let hit = SearchHit(id: 9, title: "Bike", priceMinor: 1250, currency: .eur, category: "Bikes", neighbourhood: nil,
+                            createdAt: Date(), thumbnail: nil)
+        let page: HTML = "\("/lisbon/search?q=a&b=\"c\"")"
+        #expect(SearchPageView.row(hit, view: .list, page: page, now: Date()).text
+            .contains("data-page=\"/lisbon/search?q=a&amp;b=&quot;c&quot;\""))
+    }
+
     @Test func aRowWithoutAPhotoHasNoEmptyBox() {
         let now = Date()
         let hit = SearchHit(id: 9, title: "Bike", priceMinor: 1250, currency: .eur, category: "Bikes", neighbourhood: "Baixa",

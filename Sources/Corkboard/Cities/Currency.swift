@@ -78,11 +78,22 @@ public struct Currency: Sendable, Hashable, CustomStringConvertible {
     /// decimals ("$12", not "$12.00"); otherwise all `minorDigits` are written ("€12.50").
     /// nil (no price) is "free" for display and "" for input.
     public func format(_ minor: Int64?, _ style: Style = .display) -> String {
-        guard let minor else { return style == .display ? "free" : "" }
-        // Written as bytes: a list page formats a price per row, and the `String` version
-        // (digits, then grouped character by character) was a twentieth of a search page.
         var out: [UInt8] = []
         out.reserveCapacity(32)
+        append(minor, style, to: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// `format` appending its UTF-8 to `out`: only digits, `-`, `,`, `.`, "free" and the
+    /// symbols of `known` (constants without `&`, `<`, `>` or quotes), so a page may take it
+    /// as it is (`HTML`'s price interpolation). Written as bytes: a list page formats a price
+    /// per row, and the `String` version (digits, then grouped character by character) was a
+    /// twentieth of a search page.
+    func append(_ minor: Int64?, _ style: Style = .display, to out: inout [UInt8]) {
+        guard let minor else {
+            if style == .display { out += Self.free }
+            return
+        }
         if minor < 0 { out.append(UInt8(ascii: "-")) }
         if style == .display { out += displayPrefix }
         let scale = Self.power(minorDigits)
@@ -104,8 +115,9 @@ public struct Currency: Sendable, Hashable, CustomStringConvertible {
             out.append(UInt8(ascii: "."))
             out.appendDecimal(Int(fraction), width: minorDigits)
         }
-        return String(decoding: out, as: UTF8.self)
     }
+
+    private static let free = Array("free".utf8)
 
     /// 10^digits as the unsigned magnitude type.
     static func power(_ digits: Int) -> UInt64 {

@@ -22,7 +22,7 @@ enum MyPostsPage {
                 : "<span class=\"live\">shown until \(Layout.age(post.expiresAt, now: now).replacingOccurrences(of: " ago", with: ""))</span>"
             return """
                 <li class="my-post\(post.isExpired(now: now) ? " is-expired" : "")" data-post-id="\(post.id)">\(thumb)
-                <a href="/post/\(post.id)">\(post.title)</a> <span class="price">\(post.currency.format(post.priceMinor))</span>
+                <a href="/post/\(post.id)">\(post.title)</a> <span class="price">\(price: post.priceMinor, in: post.currency)</span>
                 \(state) <a href="/post/\(post.id)/edit">edit</a></li>
 
                 """

@@ -136,7 +136,7 @@ enum PostPageHandler {
         return """
             <article class="post" data-post-id="\(post.id)">
             <h1>\(post.title)</h1>
-            <p class="price">\(post.currency.format(post.priceMinor))</p>
+            <p class="price">\(price: post.priceMinor, in: post.currency)</p>
             <p class="meta">\(meta)</p>
             \(gallery)<div class="description">\(post.paragraphsHTML)</div></article>
             """

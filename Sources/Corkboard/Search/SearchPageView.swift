@@ -17,7 +17,8 @@ struct SearchPageView {
         let base = "/\(city.slug)/search"
         let params = request.parameters
         let thisPage = Self.url(base, params + (request.cursor.map { [("cursor", $0.encode(key: key))] } ?? []))
-        let rows: [HTML] = page.hits.map { Self.row($0, view: request.view, page: thisPage, now: now) }
+        let pageAttribute: HTML = "\(thisPage)"   // escaped once, not once per row
+        let rows: [HTML] = page.hits.map { Self.row($0, view: request.view, page: pageAttribute, now: now) }
         var parts: [HTML] = []
         if let n = page.newPosts, n > 0 {
             let label = n >= 100 ? "100+ new posts" : n == 1 ? "1 new post" : "\(n) new posts"
@@ -53,17 +54,16 @@ struct SearchPageView {
     /// One post: the whole row is its link (a large target on a phone). With a photo, its
     /// thumbnail leads (decorative: the title says what the link is); without one, the text
     /// takes the whole width, with no empty box where a picture would be.
-    static func row(_ hit: SearchHit, view: ListView, page: String, now: Date) -> HTML {
+    static func row(_ hit: SearchHit, view: ListView, page: HTML, now: Date) -> HTML {
         let size: (w: Int, h: Int) = view == .gallery ? (320, 240) : (64, 64)
         let thumb: HTML = hit.thumbnail.map {
             "<img class=\"thumb\" src=\"\($0)\" alt=\"\" width=\"\(size.w)\" height=\"\(size.h)\" loading=\"lazy\" decoding=\"async\">"
         } ?? ""
         let linkClass: HTML = hit.thumbnail == nil ? "row no-photo" : "row"
         let hood: HTML = hit.neighbourhood.map { "<span class=\"hood\">\($0)</span> · " } ?? ""
-        let stamp = ISO8601Stamp.string(hit.createdAt)
         return """
-            <li class="post" id="p\(hit.id)" data-page="\(page)"><a class="\(linkClass)" href="/post/\(hit.id)">\(thumb)<span class="title">\(hit.title)</span> <span class="price">\(hit.currency.format(hit.priceMinor))</span>
-            <span class="meta">\(hood)\(hit.category) · <time datetime="\(stamp)">\(Layout.age(hit.createdAt, now: now))</time></span></a></li>
+            <li class="post" id="p\(hit.id)" data-page="\(page)"><a class="\(linkClass)" href="/post/\(hit.id)">\(thumb)<span class="title">\(hit.title)</span> <span class="price">\(price: hit.priceMinor, in: hit.currency)</span>
+            <span class="meta">\(hood)\(hit.category) · <time datetime="\(iso8601: hit.createdAt)">\(age: hit.createdAt, now: now)</time></span></a></li>
 
             """
     }

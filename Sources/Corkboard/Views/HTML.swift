@@ -1,4 +1,5 @@
 import FastCGI
+import Foundation
 
 /// A fragment of HTML. String interpolation escapes every interpolated value, so user text can
 /// never become markup; nest fragments with `\(html)`. The literal parts are `StaticString`s,
@@ -40,6 +41,14 @@ public struct HTML: ExpressibleByStringInterpolation, Sendable, CustomStringConv
             if let n = Int(exactly: value) { bytes.appendDecimal(n) } else { bytes.appendUTF8(String(value)) }
         }
         public mutating func appendInterpolation(_ value: String?) { if let value { HTML.escape(value, into: &bytes) } }
+        // Values whose text is made here of digits and fixed ASCII (nothing to escape), written
+        // straight into the bytes: a list page writes each of them once per row.
+        /// A price as `Currency.format` displays it: `\(price: minor, in: currency)`.
+        mutating func appendInterpolation(price minor: Int64?, in currency: Currency) { currency.append(minor, to: &bytes) }
+        /// A date as `ISO8601Stamp` writes it: `\(iso8601: date)`.
+        mutating func appendInterpolation(iso8601 date: Date) { ISO8601Stamp.append(date, to: &bytes) }
+        /// How old `date` is, as `Layout.age` says it: `\(age: date, now: now)`.
+        mutating func appendInterpolation(age date: Date, now: Date) { Layout.appendAge(date, now: now, to: &bytes) }
     }
 
     /// A boolean attribute (`selected`, `checked`, `required`…) with its leading space when

@@ -46,12 +46,23 @@ public enum Layout {
 
     /// "3 hours ago" style age of a post.
     public static func age(_ date: Date, now: Date = Date()) -> String {
+        var out: [UInt8] = []
+        appendAge(date, now: now, to: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// `age` appending its UTF-8 to `out` (digits and ASCII words: `HTML`'s age
+    /// interpolation takes it as it is, a list page writes one per row).
+    static func appendAge(_ date: Date, now: Date, to out: inout [UInt8]) {
         let s = max(0, Int(now.timeIntervalSince(date)))
+        let (n, unit): (Int?, StaticString)
         switch s {
-        case ..<60: return "just now"
-        case ..<3600: return "\(s / 60) min ago"
-        case ..<86400: return "\(s / 3600) h ago"
-        default: return "\(s / 86400) d ago"
+        case ..<60: (n, unit) = (nil, "just now")
+        case ..<3600: (n, unit) = (s / 60, " min ago")
+        case ..<86400: (n, unit) = (s / 3600, " h ago")
+        default: (n, unit) = (s / 86400, " d ago")
         }
+        if let n { out.appendDecimal(n) }
+        unit.withUTF8Buffer { out.append(contentsOf: $0) }
     }
 }
