@@ -32,8 +32,24 @@ public struct HTML: ExpressibleByStringInterpolation, Sendable, CustomStringConv
         public mutating func appendLiteral(_ literal: StaticString) {
             literal.withUTF8Buffer { bytes.append(contentsOf: $0) }
         }
-        public mutating func appendInterpolation(_ value: HTML) { bytes += value.bytes }
-        public mutating func appendInterpolation(_ values: [HTML]) { for v in values { bytes += v.bytes } }
+        public mutating func appendInterpolation(_ value: HTML) {
+            makeRoom(for: value.bytes.count)
+            bytes += value.bytes
+        }
+        public mutating func appendInterpolation(_ values: [HTML]) {
+            makeRoom(for: values.reduce(0) { $0 + $1.bytes.count })
+            for v in values { bytes += v.bytes }
+        }
+
+        /// Grows the buffer once, with room to spare, before a nested fragment is copied in: a
+        /// fragment reserves for its literals and 48 bytes per value, so a page taking a list of
+        /// 25 rows (or a layout taking that page) doubled its buffer again and again, copying it
+        /// each time.
+        private mutating func makeRoom(for count: Int) {
+            let needed = bytes.count + count
+            guard needed > bytes.capacity else { return }
+            bytes.reserveCapacity(Swift.max(needed + needed / 2, bytes.capacity * 2))
+        }
         public mutating func appendInterpolation(_ value: String) { HTML.escape(value, into: &bytes) }
         public mutating func appendInterpolation<T: BinaryInteger>(_ value: T) {
             // Digits straight into the bytes: `String(value)` goes through the generic radix
