@@ -18,7 +18,7 @@
 #   hot cache's hit rate; the workers' PSS and RSS after it.
 #
 # BENCH_CONNECTIONS, BENCH_DURATION, BENCH_THREADS (2), BENCH_MIXED_DURATION (30s),
-# BENCH_CALLGRIND_REQUESTS (50; 0 skips callgrind), BENCH_PAIRS (3: runs of each post-page row
+# BENCH_CALLGRIND_REQUESTS (50; 0 skips callgrind), BENCH_PAIRS (5: runs of each post-page row
 # alternating with the bare responder), BENCH_LOAD_ONLY=1 (only load the corpus),
 # CB_PORT_BASE (the bench stack's ports) change it.
 set -euo pipefail
@@ -29,7 +29,7 @@ CONNECTIONS="${BENCH_CONNECTIONS:-32}"
 THREADS="${BENCH_THREADS:-2}"
 MIXED_DURATION="${BENCH_MIXED_DURATION:-30s}"
 CALLGRIND_REQUESTS="${BENCH_CALLGRIND_REQUESTS:-50}"
-PAIRS="${BENCH_PAIRS:-3}"
+PAIRS="${BENCH_PAIRS:-5}"
 command -v wrk >/dev/null || { echo "bench.sh: wrk is not installed (scripts/stack.sh deps)" >&2; exit 1; }
 
 # shellcheck source=scripts/bench/corpus.sh
