@@ -10,8 +10,8 @@
 # Rows (wrk through nginx over HTTPS, BENCH_CONNECTIONS = 32 each, BENCH_DURATION = 5s):
 #   post page from the hot cache (anonymous, without and with the CSRF cookie a first view sets)
 #   / with the cache missing (the pool restarted with
-#   hot_cache_entries = 0); the city listing's first page and a scrolled page; five search shapes
-#   (word, rare word, word + filters, deep page, Korean) in the 1 M city and the 100 k city, with
+#   hot_cache_entries = 0); the city listing's first page and a scrolled page; six search shapes
+#   (word, rare word, two words, word + filters, deep page, Korean) in the 1 M city and the 100 k city, with
 #   the list cache off (list_cache_ms = 0: the search's own cost); the
 #   mixed load (scripts/bench/mixed.lua: 60% post pages on a Zipf draw over all posts, 25%
 #   listings, 15% searches, while scripts/bench/posters.py posts about once a second), with the
@@ -165,6 +165,8 @@ for city in metropolis smallville; do
     size="$(awk -v n="$n" 'BEGIN { printf (n >= 1e6 ? "%dM" : "%dk"), (n >= 1e6 ? n / 1e6 : n / 1e3) }')"
     measure "search $size: word 'good' (HTML)" "/$city/search?q=good"
     measure "search $size: rare word" "/api/search?city=$city&q=$rare"
+    # Two common words, the commoner first: the rarer one must still drive the walk.
+    measure "search $size: two words 'vintage lamp'" "/api/search?city=$city&q=vintage+lamp"
     measure "search $size: word + price + category" "/api/search?city=$city&q=good&category=bikes&min_price=50&max_price=500"
     measure "search $size: deep page 50" "/api/search?city=$city&cursor=$(cursor_after "$city" 49)"
 done

@@ -6,7 +6,7 @@ extension SearchEngine {
     /// with its posts and, on a later page, the new-posts count (one statement). For the bench.
     public func explain(_ request: SearchRequest, now: Date = Date()) throws -> [String] {
         let since = now.addingTimeInterval(-Post.visibleFor)
-        let driver = try driver(for: request, since: since)
+        let driver = try driver(for: request, since: since, now: now)
         let plan = SearchPlan(request: request, driver: driver, since: since, walkStart: now)
         var out = ["driver term: \(driver ?? "none (browse posts)")"]
         let phase: UInt8 = request.cursor?.phase ?? 0

@@ -35,7 +35,7 @@ public struct SearchEngine {
     /// Terms are counted up to this many matches to pick the rarest as the driver. The counting
     /// is most of a multi-term query's cost (a Korean word is two or more pieces): at 2000 the
     /// Korean bench query ran at ~900 req/s, at 1000 at ~1,130. Below the cap the choice is
-    /// exact; above it, both terms are common and either drives the walk well enough.
+    /// exact; above it, by how far back the newest `countCap` matches reach (`estimate`).
     static let countCap = 1000
     /// The "N new posts" line counts up to this many.
     static let newerCap = 100
@@ -51,7 +51,7 @@ public struct SearchEngine {
         let weekAgo = now.addingTimeInterval(-Post.visibleFor)
         let since = request.today ? max(weekAgo, request.midnight(now: now)) : weekAgo
         let walkStart = request.cursor.map { Date(microseconds: $0.walkStart) } ?? now
-        let plan = SearchPlan(request: request, driver: try driver(for: request, since: since), since: since, walkStart: walkStart)
+        let plan = SearchPlan(request: request, driver: try driver(for: request, since: since, now: now), since: since, walkStart: walkStart)
 
         // Every key the walk took counts for the page and the cursor, shown or not.
         var taken = 0
@@ -116,32 +116,56 @@ public struct SearchEngine {
         return page
     }
 
-    /// The required term with the fewest matches (counted up to `countCap`) in this city; the
-    /// counts come through `termCounts` when the engine has them (a worker's).
-    func driver(for request: SearchRequest, since: Date) throws -> String? {
+    /// The required term with the fewest matches in this city since `since` (exact up to `cap`,
+    /// estimated past it); the counts come through `termCounts` when the engine has them (a
+    /// worker's). The walk reads the driver's keys newest first until a page of them has every
+    /// other term too, so the rarer the driver, the fewer keys it reads for a page.
+    func driver(for request: SearchRequest, since: Date, now: Date, cap: Int = countCap) throws -> String? {
         let terms = request.query.required
         guard terms.count > 1 else { return terms.first }
-        let counts = try termCounts.map { try $0.counts(city: request.city.id, terms: terms) { try count($0, request, since) } }
-            ?? count(terms, request, since)
+        let counts = try termCounts.map { try $0.counts(city: request.city.id, terms: terms) { try count($0, request, since: since, now: now, cap: cap) } }
+            ?? count(terms, request, since: since, now: now, cap: cap)
         var best = (index: 0, count: Int64.max)
         for (i, n) in counts.enumerated() where n < best.count { best = (i, n) }
         return terms[best.index]
     }
 
-    /// How many matches each of `terms` has in the request's city, up to `countCap`: one statement.
-    func count(_ terms: [String], _ request: SearchRequest, _ since: Date) throws -> [Int64] {
+    /// How many matches each of `terms` has in the request's city since `since`, in one
+    /// statement that reads at most `cap` keys a term, newest first: exact below `cap`,
+    /// `estimate`d from the oldest of those keys at it.
+    func count(_ terms: [String], _ request: SearchRequest, since: Date, now: Date, cap: Int) throws -> [Int64] {
         var parts: [SQL] = []
         for (i, term) in terms.enumerated() {
             parts.append("""
-                SELECT \(i) AS i, COUNT(*) AS n FROM (SELECT 1 FROM search_terms WHERE city_id = \(request.city.id)
-                AND term = \(SearchText.hash(term)) AND created_at > \(since) LIMIT \(Self.countCap)) z\(unsafeSQL: String(i))
+                SELECT \(i) AS i, COUNT(*) AS n, MIN(created_at) AS oldest FROM (SELECT created_at FROM search_terms
+                WHERE city_id = \(request.city.id) AND term = \(SearchText.hash(term)) AND created_at > \(since)
+                ORDER BY created_at DESC LIMIT \(cap)) z\(unsafeSQL: String(i))
                 """)
         }
         var counts = [Int64](repeating: Int64.max, count: terms.count)
         for row in try database.read(SQL.joined(parts, separator: " UNION ALL ")) {
             let i = Int(try row.decode("i", as: Int64.self))
-            if counts.indices.contains(i) { counts[i] = try row.decode("n", as: Int64.self) }
+            guard counts.indices.contains(i) else { continue }
+            counts[i] = Self.estimate(count: try row.decode("n", as: Int64.self), oldest: try row.decode("oldest", as: Date?.self),
+                                      since: since, now: now, cap: cap)
         }
         return counts
     }
+
+    /// A term's matches since `since`, from the `count` newest (at most `cap`) of which `oldest`
+    /// is the oldest: `count` itself below the cap; at it, scaled from the time those matches
+    /// span to the whole window, as the walk meets them. Every common word used to count as the
+    /// cap, and on a tie the query's first word drove: `vintage lamp` read twice the keys of
+    /// `lamp vintage` in the 1 M-post city, and cost the replica three times as much.
+    static func estimate(count: Int64, oldest: Date?, since: Date, now: Date, cap: Int) -> Int64 {
+        guard count >= cap, let oldest else { return count }
+        let reached = now.timeIntervalSince(oldest)
+        let window = now.timeIntervalSince(since)
+        // Matches stamped at or after `now` (another host's clock): as dense as it gets.
+        guard reached > 0 else { return Self.densest }
+        return Int64(min(max(Double(count) * window / reached, Double(count)), Double(Self.densest)))
+    }
+
+    /// The largest estimate: far above any real count, far below `Int64.max` (no term's count).
+    static let densest: Int64 = 1 << 50
 }

@@ -1,7 +1,8 @@
 import MariaDB
 
-/// One worker's recent counts of a city's matches per search term (each up to
-/// `SearchEngine.countCap`), for choosing which term of a multi-term search drives the walk.
+/// One worker's recent counts of a city's matches per search term (exact up to
+/// `SearchEngine.countCap`, estimated past it), for choosing which term of a multi-term search
+/// drives the walk.
 /// Counting was most of such a search's database work (a Korean word is two or more pieces, each
 /// counted up to the cap on every request), yet a count only decides speed, never the result:
 /// any required term may drive, since the others are checked for every post the walk reads. So
