@@ -58,44 +58,57 @@ struct SearchPlan {
         case 1?: conditions.append("k.price_minor IS NULL")
         default: break
         }
-        let title: SQL = r.titlesOnly ? " AND x.in_title = 1" : ""
-        for term in checked {
-            conditions.append("""
-                EXISTS (SELECT 1 FROM search_terms x WHERE x.city_id = k.city_id AND x.term = \(SearchText.hash(term))
-                AND x.created_at = k.created_at AND x.post_id = \(id)\(title))
-                """)
-        }
-        for term in r.query.excludedTerms {
-            conditions.append("""
-                NOT EXISTS (SELECT 1 FROM search_terms x WHERE x.city_id = k.city_id AND x.term = \(SearchText.hash(term))
-                AND x.created_at = k.created_at AND x.post_id = \(id)\(title))
-                """)
+        // The other words and the phrases: each a lookup by primary key for every key of the
+        // walk, joined after it (`select` keeps that order). As `EXISTS` subqueries they cost the
+        // replica a fifth to a third more (two words, a Korean word). Excluded words and phrases
+        // stay `NOT EXISTS`: as anti-joins (`LEFT JOIN … IS NULL`) they cost a fifth more.
+        var checks: SQL = ""
+        for (n, term) in checked.enumerated() {
+            let x = SQL(unsafeSQL: "x\(n)")
+            checks += " JOIN search_terms " + x + " ON " + termKey(x, term)
         }
         let column: SQL = r.titlesOnly ? "d.title_norm" : "d.text_norm"
-        for phrase in r.query.phrases {
-            conditions.append("EXISTS (SELECT 1 FROM search_docs d WHERE d.post_id = \(id) AND CONCAT(' ', \(column), ' ') LIKE \(Self.pattern(phrase)))")
+        if !r.query.phrases.isEmpty {
+            checks += " JOIN search_docs d ON d.post_id = \(id)"
+            for phrase in r.query.phrases {
+                conditions.append("CONCAT(' ', " + column + ", ' ') LIKE \(Self.pattern(phrase))")
+            }
         }
+        for term in r.query.excludedTerms {
+            conditions.append("NOT EXISTS (SELECT 1 FROM search_terms y WHERE " + termKey("y", term) + ")")
+        }
+        let excludedColumn: SQL = r.titlesOnly ? "e.title_norm" : "e.text_norm"
         for phrase in r.query.excludedPhrases {
-            conditions.append("NOT EXISTS (SELECT 1 FROM search_docs d WHERE d.post_id = \(id) AND CONCAT(' ', \(column), ' ') LIKE \(Self.pattern(phrase)))")
+            conditions.append("NOT EXISTS (SELECT 1 FROM search_docs e WHERE e.post_id = \(id) AND CONCAT(' ', "
+                              + excludedColumn + ", ' ') LIKE \(Self.pattern(phrase)))")
         }
-        return from + joins + " WHERE " + SQL.joined(conditions, separator: " AND ")
+        return from + checks + joins + " WHERE " + SQL.joined(conditions, separator: " AND ")
     }
 
-    /// Whether the walk checks each key with subqueries (other words, excluded words, phrases).
-    var checksEachKey: Bool {
-        let q = request.query
-        return !checked.isEmpty || !q.excludedTerms.isEmpty || !q.phrases.isEmpty || !q.excludedPhrases.isEmpty
+    /// Whether the walk checks each key with subqueries (excluded words and phrases).
+    var excludes: Bool { !request.query.excludedTerms.isEmpty || !request.query.excludedPhrases.isEmpty }
+
+    /// The row of `search_terms` under `alias` for `term` on the walk's key: the same post's
+    /// row for that word, if it has one (in its title, with `titlesOnly`).
+    private func termKey(_ alias: SQL, _ term: String) -> SQL {
+        let title: SQL = request.titlesOnly ? " AND " + alias + ".in_title = 1" : ""
+        return alias + ".city_id = k.city_id AND " + alias + ".term = \(SearchText.hash(term)) AND "
+            + alias + ".created_at = k.created_at AND " + alias + ".post_id = \(id)" + title
     }
 
-    /// `select` as the statement to run. The walk's checks must stay point lookups made for
-    /// each key in the walk's order: left to itself, MariaDB turns an `EXISTS` into a
-    /// semi-join and may drive the statement from the checked term instead, reading and
-    /// sorting all its matches (48,457 rows per page for a Korean word at 100 k posts, 75
-    /// pages a second). `exists_to_in=off` for this statement alone keeps them subqueries.
-    /// `explain` asks for the plan instead.
+    /// How every walk begins. `STRAIGHT_JOIN` keeps the tables in the order written: the walk's
+    /// index (`k`) first, then each check a lookup by primary key for every key it reads. Left
+    /// to itself, MariaDB may drive the statement from a checked word instead, reading and
+    /// sorting all its matches (48,457 index entries per page for a Korean word at 100 k posts,
+    /// 75 pages a second, when the checks were `EXISTS` subqueries it turned into semi-joins).
+    static let select: SQL = "SELECT STRAIGHT_JOIN "
+
+    /// `select` as the statement to run (`explain`: its plan instead). The excluded words'
+    /// `NOT EXISTS` must stay lookups made for each key too: `exists_to_in=off` for this
+    /// statement alone keeps MariaDB from turning them into an anti-join of the word's matches.
     func statement(_ select: SQL, explain: Bool = false) -> SQL {
         let query = explain ? "EXPLAIN " + select : select
-        return checksEachKey ? "SET STATEMENT optimizer_switch = 'exists_to_in=off' FOR " + query : query
+        return excludes ? "SET STATEMENT optimizer_switch = 'exists_to_in=off' FOR " + query : query
     }
 
     /// The page query: keys of up to `limit` posts after `cursor` in this order and phase.
@@ -106,7 +119,7 @@ struct SearchPlan {
     /// `columns` of up to `limit` keys after `cursor` in this order and phase, each key's row
     /// joined by `joins`.
     private func walk(columns: SQL, joins: SQL, phase: UInt8, after cursor: SearchCursor?, limit: Int) -> SQL {
-        var sql: SQL = "SELECT " + columns + " " + source(phase: request.sort.isPrice ? phase : nil, joins: joins)
+        var sql: SQL = Self.select + columns + " " + source(phase: request.sort.isPrice ? phase : nil, joins: joins)
         sql += " AND k.created_at <= \(walkStart)"
         if let c = cursor, c.phase == phase {
             switch (request.sort, phase) {
@@ -171,7 +184,7 @@ struct SearchPlan {
     }
 
     private func newerSelect(than start: Date, cap: Int) -> SQL {
-        "SELECT COUNT(*) AS n FROM (SELECT 1 " + source(phase: nil) + " AND k.created_at > \(start) LIMIT \(cap)) z"
+        "SELECT COUNT(*) AS n FROM (" + Self.select + "1 " + source(phase: nil) + " AND k.created_at > \(start) LIMIT \(cap)) z"
     }
 
     /// The LIKE pattern for a normalized phrase: whole words at its ends, except where it ends
